@@ -1,0 +1,47 @@
+# Expectations Exchange: `make run` serves the demo, `make test` runs the suite.
+SHELL := /bin/bash
+PORT ?= 8000
+PYTHON ?= python3
+UV := $(shell command -v uv 2>/dev/null)
+ifeq ($(UV),)
+UV := $(PYTHON) -m uv
+endif
+VENV := .venv
+RUN := $(VENV)/bin/python
+
+.PHONY: run test lint format bench venv migrate demo clean
+
+$(VENV)/.synced: pyproject.toml uv.lock
+	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 || \
+		{ echo "Installing uv with pip…"; $(PYTHON) -m pip install --quiet --user uv || $(PYTHON) -m pip install --quiet uv; }
+	$(UV) sync --frozen
+	@touch $@
+
+venv: $(VENV)/.synced
+
+migrate: venv
+	$(RUN) manage.py migrate --noinput
+
+demo: migrate
+	$(RUN) manage.py demo --if-empty
+
+run: demo
+	$(RUN) manage.py demo --logins
+	$(VENV)/bin/uvicorn exchange.asgi:application --host 127.0.0.1 --port $(PORT)
+
+test: venv
+	$(VENV)/bin/pytest
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: venv
+	$(RUN) -m bench
+
+clean:
+	rm -rf var

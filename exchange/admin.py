@@ -1,0 +1,31 @@
+from django.contrib import admin
+
+from exchange.models import Department, Membership, OrgRole
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "department", "role"]
+    list_filter = ["department", "role"]
+    autocomplete_fields = ["user", "department"]
+
+
+@admin.register(OrgRole)
+class OrgRoleAdmin(admin.ModelAdmin):
+    list_display = ["user", "role"]
+    list_filter = ["role"]
+    autocomplete_fields = ["user"]
+    filter_horizontal = ["remit"]

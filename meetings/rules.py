@@ -1,0 +1,437 @@
+"""The meeting's rules, in one place.
+
+This module is the state machine of an exchange (DOMAIN.md steps 1 to 9) and of
+the negotiation of each request. It answers three questions and nothing else:
+
+* which step follows which, and what must hold before the facilitator may move on;
+* who may take which action in which step (``check`` raises ``RuleError``);
+* where a request's negotiation may go from where it stands.
+
+Services call ``check`` inside the transaction that locks the meeting row; views
+and templates ask ``allowed`` to decide what to offer. Neither repeats a rule.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from meetings.models import ItemStatus, Meeting, Move, NeedItem, Step
+
+STEP_ORDER: list[str] = [
+    Step.PREPARATION,
+    Step.OPENING,
+    Step.A_PRESENTS,
+    Step.B_SUMMARISES,
+    Step.B_PRESENTS,
+    Step.A_SUMMARISES,
+    Step.B_RESPONDS,
+    Step.A_RESPONDS,
+    Step.CLOSING,
+    Step.CLOSED,
+]
+
+GROUND_RULES: list[str] = [
+    "Stay calm and collected.",
+    "Deal in facts and assumptions, not opinions.",
+    "Be open-minded and patient.",
+    "Put business needs before personal or departmental agendas.",
+    "Follow the structure of the exchange.",
+]
+
+
+class RuleError(Exception):
+    """An action refused by the rules. ``status`` is 409 (wrong step) or 403 (wrong person)."""
+
+    def __init__(self, message: str, status: int = 409) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+class Role(enum.StrEnum):
+    FACILITATOR = "facilitator"
+    HEAD_A = "head_a"
+    HEAD_B = "head_b"
+    MEMBER_A = "member_a"
+    MEMBER_B = "member_b"
+    OBSERVER = "observer"
+
+
+class Side(enum.StrEnum):
+    A = "a"
+    B = "b"
+
+
+def other(side: Side) -> Side:
+    return Side.B if side == Side.A else Side.A
+
+
+def side_of_role(role: Role | None) -> Side | None:
+    if role in (Role.HEAD_A, Role.MEMBER_A):
+        return Side.A
+    if role in (Role.HEAD_B, Role.MEMBER_B):
+        return Side.B
+    return None
+
+
+def head_role(side: Side) -> Role:
+    return Role.HEAD_A if side == Side.A else Role.HEAD_B
+
+
+def side_of_item(meeting: Meeting, item: NeedItem) -> Side:
+    return Side.A if item.need_list.department_id == meeting.department_a_id else Side.B
+
+
+def department_of(meeting: Meeting, side: Side):
+    return meeting.department_a if side == Side.A else meeting.department_b
+
+
+# --- steps -----------------------------------------------------------------
+
+# For the middle steps: which side is presenting / summarising / responding,
+# and whose requests are on the table.
+PRESENTING = {Step.A_PRESENTS: Side.A, Step.B_PRESENTS: Side.B}
+SUMMARISING = {Step.B_SUMMARISES: Side.B, Step.A_SUMMARISES: Side.A}
+RESPONDING = {Step.B_RESPONDS: Side.B, Step.A_RESPONDS: Side.A}
+
+
+def requests_side(step: str) -> Side | None:
+    """Whose requests are discussed in this step."""
+    if step in PRESENTING:
+        return PRESENTING[step]
+    if step in SUMMARISING:
+        return other(SUMMARISING[step])
+    if step in RESPONDING:
+        return other(RESPONDING[step])
+    return None
+
+
+def next_step(step: str) -> str | None:
+    index = STEP_ORDER.index(step)
+    return STEP_ORDER[index + 1] if index + 1 < len(STEP_ORDER) else None
+
+
+def previous_step(step: str) -> str | None:
+    index = STEP_ORDER.index(step)
+    return STEP_ORDER[index - 1] if index > 0 else None
+
+
+def step_label(meeting: Meeting, step: str | None = None) -> str:
+    """The step's name with the real department names: "Finance presents"."""
+    step = step or meeting.step
+    a, b = meeting.department_a.name, meeting.department_b.name
+    return {
+        Step.PREPARATION: "Preparation",
+        Step.OPENING: "Opening: ground rules",
+        Step.A_PRESENTS: f"{a} presents",
+        Step.B_SUMMARISES: f"{b} summarises {a}'s requests",
+        Step.B_PRESENTS: f"{b} presents",
+        Step.A_SUMMARISES: f"{a} summarises {b}'s requests",
+        Step.B_RESPONDS: f"{b} responds to {a}'s requests",
+        Step.A_RESPONDS: f"{a} responds to {b}'s requests",
+        Step.CLOSING: "Closing: outcomes reviewed",
+        Step.CLOSED: "Closed",
+    }[step]
+
+
+def step_number(step: str) -> int:
+    return STEP_ORDER.index(step) + 1
+
+
+def needs_are_frozen(meeting: Meeting) -> bool:
+    return meeting.step != Step.PREPARATION
+
+
+def lists_are_presented(meeting: Meeting, side: Side) -> bool:
+    """A need list becomes visible to the other side once its presentation starts."""
+    start = Step.A_PRESENTS if side == Side.A else Step.B_PRESENTS
+    return STEP_ORDER.index(meeting.step) >= STEP_ORDER.index(start)
+
+
+def _items(meeting: Meeting, side: Side) -> list[NeedItem]:
+    department = department_of(meeting, side)
+    return [
+        item
+        for need_list in meeting.need_lists.all()
+        if need_list.department_id == department.pk
+        for item in need_list.items.all()
+    ]
+
+
+def exit_blockers(meeting: Meeting) -> list[str]:
+    """What still has to happen before the facilitator may leave the current step."""
+    step = meeting.step
+    a, b = meeting.department_a.name, meeting.department_b.name
+    names = {Side.A: a, Side.B: b}
+    missing: list[str] = []
+    if step == Step.PREPARATION:
+        for need_list in meeting.need_lists.all():
+            if not need_list.is_ready:
+                missing.append(f"{need_list.department.name} has not marked its need list ready.")
+            for item in need_list.items.all():
+                if item.needs_confirmation:
+                    missing.append(
+                        f"{need_list.department.name}: “{item.service}” costs nearly as much as "
+                        "it brings and is not yet confirmed as a need."
+                    )
+    elif step == Step.OPENING:
+        acknowledged = {ack.department_id for ack in meeting.acknowledgements.all()}
+        for department in meeting.departments:
+            if department.pk not in acknowledged:
+                missing.append(f"{department.name}'s head has not acknowledged the ground rules.")
+    elif step in PRESENTING:
+        side = PRESENTING[step]
+        for item in _items(meeting, side):
+            if item.presented_at is None:
+                missing.append(f"“{item.service}” has not been presented yet.")
+        open_questions = [r for r in meeting.remarks.all() if r.step == step and r.is_open]
+        if open_questions:
+            missing.append(
+                f"{len(open_questions)} clarifying question(s) for {names[side]} still unanswered."
+            )
+    elif step in SUMMARISING:
+        side = other(SUMMARISING[step])
+        for item in _items(meeting, side):
+            summaries = list(item.summaries.all())
+            if not summaries:
+                missing.append(f"“{item.service}” has not been summarised yet.")
+            elif summaries[-1].verdict != "confirmed":
+                missing.append(f"The summary of “{item.service}” is not confirmed yet.")
+    elif step in RESPONDING:
+        side = other(RESPONDING[step])
+        for item in _items(meeting, side):
+            if not item.is_settled:
+                missing.append(
+                    f"“{item.service}” is not yet agreed, withdrawn or escalated "
+                    f"({item.get_status_display().lower()})."
+                )
+    return missing
+
+
+# --- actions ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: str
+    steps: frozenset[str]
+
+
+def _steps(*steps: str) -> frozenset[str]:
+    return frozenset(steps)
+
+
+ACTIONS: dict[str, Action] = {
+    a.name: a
+    for a in [
+        Action("edit_needs", "Edit the need list", _steps(Step.PREPARATION)),
+        Action("mark_ready", "Mark the need list ready", _steps(Step.PREPARATION)),
+        Action("unmark_ready", "Take back ‘ready’", _steps(Step.PREPARATION)),
+        Action("flag_difficult", "Flag the meeting as difficult", _steps(Step.PREPARATION)),
+        Action("acknowledge_rules", "Acknowledge the ground rules", _steps(Step.OPENING)),
+        Action(
+            "set_current",
+            "Move to a request",
+            _steps(*PRESENTING, *SUMMARISING, *RESPONDING),
+        ),
+        Action("ask_question", "Ask a clarifying question", _steps(*PRESENTING)),
+        Action("answer_question", "Answer a question", _steps(*PRESENTING)),
+        Action("strike_remark", "Strike a remark as out of order", _steps(*PRESENTING)),
+        Action("write_summary", "Summarise a request", _steps(*SUMMARISING)),
+        Action("confirm_summary", "Confirm a summary", _steps(*SUMMARISING)),
+        Action("clarify_summary", "Ask for the summary to be revised", _steps(*SUMMARISING)),
+        Action("negotiate", "Negotiate a request", _steps(*RESPONDING)),
+        Action("escalate", "Escalate a request", _steps(*RESPONDING)),
+        Action("advance", "Move to the next step", _steps(*STEP_ORDER[:-2])),
+        Action("undo_advance", "Undo the last advance", _steps(*STEP_ORDER[1:-1])),
+        Action("close", "Close the meeting", _steps(Step.CLOSING)),
+    ]
+}
+
+
+def _refuse_step(meeting: Meeting, action: Action) -> RuleError:
+    return RuleError(
+        f"{action.label} is not possible now: the meeting is at “{step_label(meeting)}”.",
+        status=409,
+    )
+
+
+def check(meeting: Meeting, role: Role | None, action_name: str, item: NeedItem | None = None) -> None:
+    """Raise ``RuleError`` unless ``role`` may take ``action_name`` now."""
+    action = ACTIONS[action_name]
+    step = meeting.step
+    if step not in action.steps:
+        raise _refuse_step(meeting, action)
+    if role is None or role == Role.OBSERVER:
+        raise RuleError("You are following this meeting; you cannot act in it.", status=403)
+    names = {Side.A: meeting.department_a.name, Side.B: meeting.department_b.name}
+    role_side = side_of_role(role)
+    is_head = role in (Role.HEAD_A, Role.HEAD_B)
+
+    if action_name in {"advance", "undo_advance", "close", "set_current", "strike_remark"}:
+        if role != Role.FACILITATOR:
+            raise RuleError("Only the facilitator can do that.", status=403)
+        if item is not None and requests_side(step) != side_of_item(meeting, item):
+            raise RuleError("That request is not on the table in this step.", status=409)
+        return
+
+    if action_name in {"mark_ready", "unmark_ready", "flag_difficult"}:
+        if not is_head:
+            raise RuleError("Only a department head can do that.", status=403)
+        return
+
+    if action_name == "acknowledge_rules":
+        if not is_head:
+            raise RuleError("Only the two heads acknowledge the ground rules.", status=403)
+        return
+
+    table_side = requests_side(step)
+    if item is not None and side_of_item(meeting, item) != table_side:
+        raise RuleError("That request is not on the table in this step.", status=409)
+
+    if step in PRESENTING:
+        presenter = PRESENTING[step]
+        if action_name == "ask_question" and role != head_role(other(presenter)):
+            raise RuleError(
+                f"While {names[presenter]} presents, only {names[other(presenter)]}'s head "
+                "may ask clarifying questions.",
+                status=403,
+            )
+        if action_name == "answer_question" and role != head_role(presenter):
+            raise RuleError(f"Only {names[presenter]}'s head answers these questions.", status=403)
+        return
+
+    if step in SUMMARISING:
+        summariser = SUMMARISING[step]
+        if action_name == "write_summary" and role != head_role(summariser):
+            raise RuleError(f"Only {names[summariser]}'s head writes the summaries.", status=403)
+        if action_name in {"confirm_summary", "clarify_summary"} and role != head_role(
+            other(summariser)
+        ):
+            raise RuleError(
+                f"Only {names[other(summariser)]}'s head confirms the summaries.", status=403
+            )
+        return
+
+    if step in RESPONDING:
+        if action_name == "escalate":
+            if not (is_head or role == Role.FACILITATOR):
+                raise RuleError("Only the facilitator or a head can escalate.", status=403)
+            if item is not None and item.status not in ESCALATABLE:
+                raise RuleError(
+                    "A request can be escalated only at an impasse: a rejected counter-offer, "
+                    "or a maintained no with nothing offered instead.",
+                    status=409,
+                )
+            return
+        if role_side is None or not is_head:
+            raise RuleError("Only the heads negotiate.", status=403)
+        return
+
+    raise _refuse_step(meeting, action)  # pragma: no cover - every step is handled above
+
+
+def allowed(meeting: Meeting, role: Role | None, action_name: str, item: NeedItem | None = None) -> bool:
+    try:
+        check(meeting, role, action_name, item)
+    except RuleError:
+        return False
+    return True
+
+
+# --- the negotiation of one request (steps 7 and 8) -------------------------
+
+RESPONDER, REQUESTER = "responder", "requester"
+
+# (status, move) -> (who makes the move, the status it leads to)
+NEGOTIATION: dict[tuple[str, str], tuple[str, str]] = {
+    (ItemStatus.AWAITING_RESPONSE, Move.Kind.YES): (RESPONDER, ItemStatus.AGREED),
+    (ItemStatus.AWAITING_RESPONSE, Move.Kind.COUNTER): (RESPONDER, ItemStatus.COUNTER_OFFERED),
+    (ItemStatus.AWAITING_RESPONSE, Move.Kind.NO): (RESPONDER, ItemStatus.DECLINED),
+    (ItemStatus.COUNTER_OFFERED, Move.Kind.ACCEPT_COUNTER): (REQUESTER, ItemStatus.AGREED),
+    (ItemStatus.COUNTER_OFFERED, Move.Kind.REJECT_COUNTER): (
+        REQUESTER,
+        ItemStatus.COUNTER_REJECTED,
+    ),
+    (ItemStatus.COUNTER_REJECTED, Move.Kind.COUNTER): (RESPONDER, ItemStatus.COUNTER_OFFERED),
+    (ItemStatus.COUNTER_REJECTED, Move.Kind.YES): (RESPONDER, ItemStatus.AGREED),
+    (ItemStatus.COUNTER_REJECTED, Move.Kind.WITHDRAW): (REQUESTER, ItemStatus.WITHDRAWN),
+    (ItemStatus.DECLINED, Move.Kind.ACCEPT_NO): (REQUESTER, ItemStatus.WITHDRAWN),
+    (ItemStatus.DECLINED, Move.Kind.CHALLENGE): (REQUESTER, ItemStatus.CHALLENGED),
+    (ItemStatus.CHALLENGED, Move.Kind.YES): (RESPONDER, ItemStatus.AGREED),
+    (ItemStatus.CHALLENGED, Move.Kind.COUNTER): (RESPONDER, ItemStatus.COUNTER_OFFERED),
+    (ItemStatus.CHALLENGED, Move.Kind.MAINTAIN): (RESPONDER, ItemStatus.MAINTAINED),
+    (ItemStatus.MAINTAINED, Move.Kind.ASK_OFFER): (REQUESTER, ItemStatus.OFFER_REQUESTED),
+    (ItemStatus.MAINTAINED, Move.Kind.ACCEPT_NO): (REQUESTER, ItemStatus.WITHDRAWN),
+    (ItemStatus.OFFER_REQUESTED, Move.Kind.COUNTER): (RESPONDER, ItemStatus.COUNTER_OFFERED),
+    (ItemStatus.OFFER_REQUESTED, Move.Kind.NO_OFFER): (RESPONDER, ItemStatus.IMPASSE),
+    (ItemStatus.IMPASSE, Move.Kind.WITHDRAW): (REQUESTER, ItemStatus.WITHDRAWN),
+}
+
+ESCALATABLE = frozenset({ItemStatus.COUNTER_REJECTED, ItemStatus.IMPASSE})
+
+
+def negotiation_party(meeting: Meeting, item: NeedItem, role: Role | None) -> str | None:
+    """Whether ``role`` is the responder or the requester for ``item`` (heads only)."""
+    requester = side_of_item(meeting, item)
+    if role == head_role(requester):
+        return REQUESTER
+    if role == head_role(other(requester)):
+        return RESPONDER
+    return None
+
+
+def negotiation_next(meeting: Meeting, item: NeedItem, role: Role | None, kind: str) -> str:
+    """The status a move leads to; raises ``RuleError`` if it is not this person's move."""
+    check(meeting, role, "negotiate", item)
+    transition = NEGOTIATION.get((item.status, kind))
+    if transition is None:
+        raise RuleError(
+            f"“{Move.Kind(kind).label}” is not possible while the request is "
+            f"“{item.get_status_display().lower()}”.",
+            status=409,
+        )
+    who, target = transition
+    if negotiation_party(meeting, item, role) != who:
+        names = {Side.A: meeting.department_a.name, Side.B: meeting.department_b.name}
+        requester = side_of_item(meeting, item)
+        whose = names[requester] if who == REQUESTER else names[other(requester)]
+        raise RuleError(f"It is {whose}'s turn on this request.", status=403)
+    return target
+
+
+def moves_for(meeting: Meeting, item: NeedItem, role: Role | None) -> list[str]:
+    """The negotiation moves ``role`` may make on ``item`` now."""
+    if not allowed(meeting, role, "negotiate", item):
+        return []
+    party = negotiation_party(meeting, item, role)
+    return [
+        kind
+        for (status, kind), (who, _target) in NEGOTIATION.items()
+        if status == item.status and who == party
+    ]
+
+
+def whose_turn(meeting: Meeting) -> str:
+    """A sentence for the console: who is expected to act now."""
+    step = meeting.step
+    a, b = meeting.department_a.name, meeting.department_b.name
+    names = {Side.A: a, Side.B: b}
+    if step == Step.PREPARATION:
+        return "Both heads prepare their need lists."
+    if step == Step.OPENING:
+        return "Both heads acknowledge the ground rules."
+    if step in PRESENTING:
+        side = PRESENTING[step]
+        return f"{names[side]} explains each request; {names[other(side)]} may ask clarifying questions."
+    if step in SUMMARISING:
+        side = SUMMARISING[step]
+        return f"{names[side]} restates each request; {names[other(side)]} confirms or clarifies."
+    if step in RESPONDING:
+        side = RESPONDING[step]
+        return f"{names[side]} answers each of {names[other(side)]}'s requests: yes, a counter-offer or a justified no."
+    if step == Step.CLOSING:
+        return "The facilitator reviews the outcomes and closes the meeting."
+    return "The meeting is closed."

@@ -1,1 +1,9 @@
-urlpatterns: list = []
+from django.urls import path
+
+from meetings import views
+
+app_name = "meetings"
+
+urlpatterns = [
+    path("", views.meeting_list, name="list"),
+]

@@ -81,3 +81,17 @@ def events_for(meeting: Meeting, *, after_seq: int = 0) -> QuerySet[Event]:
         .select_related("actor", "item")
         .order_by("seq")
     )
+
+
+def preparation_overview(meetings: list[Meeting]) -> list[dict]:
+    """For a facilitator: each meeting in preparation with both lists' readiness and flags."""
+    pks = [m.pk for m in meetings if m.step == Step.PREPARATION]
+    lists = NeedList.objects.filter(meeting_id__in=pks).select_related("department")
+    by_meeting: dict[int, list[NeedList]] = {}
+    for need_list in lists:
+        by_meeting.setdefault(need_list.meeting_id, []).append(need_list)
+    return [
+        {"meeting": m, "lists": sorted(by_meeting.get(m.pk, []), key=lambda nl: nl.department_id != m.department_a_id)}
+        for m in meetings
+        if m.pk in by_meeting
+    ]

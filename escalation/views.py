@@ -110,7 +110,11 @@ def escalation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
     except EscalationRefused as refused:
         return _workspace(
-            request, escalation, forms=forms, refusal=(refused.message, refused.status)
+            request,
+            escalation,
+            forms=forms,
+            refusal=(refused.message, refused.status),
+            region=action,
         )
     if action == "outcome":
         messages.success(request, "The outcome is recorded and goes into the agreement.")
@@ -133,7 +137,9 @@ def _workspace(
     status: int = 200,
     region: str = "",
 ) -> HttpResponse:
+    in_region = bool(request.htmx) and region in REGIONS
     context = {
+        "region_refusal": region if in_region and refusal else "",
         "escalation": escalation,
         "item": escalation.item,
         "meeting": escalation.meeting,
@@ -144,7 +150,7 @@ def _workspace(
         **(forms or _workspace_forms(escalation)),
     }
     template = "escalation/escalation_detail.html"
-    if request.htmx and region in REGIONS and not refusal:
+    if in_region:
         template += "#" + REGIONS[region]
     response = render(request, template, context, status=refusal[1] if refusal else status)
     response["Vary"] = "HX-Request"

@@ -191,3 +191,33 @@ def test_an_unknown_action_is_refused(with_arbiter, org, as_user):
 
 def test_a_missing_escalation_is_404(org, as_user, db):
     assert as_user(org.priya).get(reverse("escalation:detail", args=[999])).status_code == 404
+
+
+def test_an_empty_note_with_htmx_rerenders_the_notes(with_arbiter, org, as_user):
+    response = as_user(org.arthur).post(
+        _url(with_arbiter), {"action": "note", "note-text": ""}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="escalation-notes"' in page and "<h1" not in page
+    assert "This field is required" in page
+
+
+def test_a_refused_note_with_htmx_shows_the_refusal_in_the_notes(with_arbiter, org, as_user):
+    from escalation import services
+
+    services.escalation_record_outcome(
+        escalation=with_arbiter,
+        by=org.arthur,
+        kind=Outcome.Kind.DECIDED,
+        reasoning="No.",
+        no_service_owed=True,
+        facilitation_tried=True,
+    )
+    response = as_user(org.arthur).post(
+        _url(with_arbiter), {"action": "note", "note-text": "Late"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert 'id="escalation-notes"' in page and "<h1" not in page
+    assert "This escalation is resolved" in page

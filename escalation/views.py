@@ -22,7 +22,7 @@ from escalation.forms import (
     SessionForm,
 )
 from escalation.models import Escalation, State
-from escalation.services import EscalationRefused
+from meetings.rules import RuleError
 
 
 def get_escalation_for(user, pk: int) -> Escalation:
@@ -108,7 +108,7 @@ def escalation_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 start_date=data["start_date"],
                 facilitation_tried=data["facilitation_tried"],
             )
-    except EscalationRefused as refused:
+    except RuleError as refused:
         return _workspace(
             request,
             escalation,
@@ -180,7 +180,7 @@ def escalation_propose(request: HttpRequest, pk: int) -> HttpResponse:
             arbiter=form.cleaned_data["arbiter"],
             note=form.cleaned_data["note"],
         )
-    except EscalationRefused as refused:
+    except RuleError as refused:
         context["refusal"] = refused.message
         return render(request, "escalation/escalation_propose.html", context, status=refused.status)
     messages.success(request, "The arbiter is proposed; both heads have been asked to accept.")
@@ -234,7 +234,7 @@ def escalation_heads(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             services.escalation_consent(escalation=escalation, by=request.user)
             note = "Your department's agreement to be bound is recorded."
-    except EscalationRefused as refused:
+    except RuleError as refused:
         context["refusal"] = refused.message
         return render(request, template, context, status=refused.status)
     messages.success(request, note)

@@ -54,6 +54,16 @@ def impasse(transactional_db, org, meeting):
     return item
 
 
+def _finish_meeting(meeting, org, start) -> None:
+    meeting_services.meeting_advance(meeting=meeting, by=org.priya)
+    request = meeting.need_lists.get(department=org.sales).items.get()
+    meeting_services.response_yes(
+        meeting=meeting, by=org.fiona, item_id=request.pk, start_date=start
+    )
+    meeting_services.meeting_advance(meeting=meeting, by=org.priya)
+    meeting_services.meeting_close(meeting=meeting, by=org.priya)
+
+
 def test_escalation_from_the_meeting_to_the_outcome(new_page, live_server, org, meeting, impasse):
     base = live_server.url
     start = dt.date.today() + dt.timedelta(days=30)
@@ -66,6 +76,9 @@ def test_escalation_from_the_meeting_to_the_outcome(new_page, live_server, org, 
     priya.get_by_role("button", name="Escalate").click()
     expect(priya.locator("body")).to_contain_text("Escalated")
     escalation = Escalation.objects.get(item=impasse)
+
+    # The meeting goes on to its end: Finance answers Sales' request, and it closes.
+    _finish_meeting(meeting, org, start)
 
     # ... then proposes the arbiter from the escalations list.
     priya.goto(f"{base}/escalations/")

@@ -19,9 +19,7 @@ from tests.factories import PASSWORD, give_role, make_department, make_meeting, 
 @pytest.fixture(scope="session", autouse=True)
 def fast_password_hashing():
     """Tests make many people; the real hasher would spend a second on each."""
-    override = override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-    )
+    override = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
     override.enable()
     yield
     override.disable()
@@ -62,9 +60,7 @@ def org(db) -> SimpleNamespace:
 @pytest.fixture
 def meeting(org):
     """An exchange called by Finance (A) with Sales (B), in preparation."""
-    return make_meeting(
-        department_a=org.finance, department_b=org.sales, facilitator=org.priya
-    )
+    return make_meeting(department_a=org.finance, department_b=org.sales, facilitator=org.priya)
 
 
 def client_for(user) -> Client:

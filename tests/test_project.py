@@ -64,9 +64,13 @@ def argumentless_url_names() -> list[str]:
                 inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
                 if not pattern.pattern.converters:
                     walk(pattern.url_patterns, inner)
-            elif isinstance(pattern, URLPattern) and pattern.name:
-                if not pattern.pattern.converters and pattern.name not in NOT_PAGES:
-                    names.append(namespace + pattern.name)
+            elif (
+                isinstance(pattern, URLPattern)
+                and pattern.name
+                and not pattern.pattern.converters
+                and pattern.name not in NOT_PAGES
+            ):
+                names.append(namespace + pattern.name)
 
     walk(get_resolver().url_patterns)
     return names

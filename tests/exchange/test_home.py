@@ -85,9 +85,7 @@ def test_no_list_to_prepare_once_the_meeting_has_opened(as_user, org, titled) ->
     assert "In progress: Opening" in html
 
 
-def test_facilitator_sees_both_lists_readiness_and_the_difficult_flag(
-    as_user, org, titled
-) -> None:
+def test_facilitator_sees_both_lists_readiness_and_the_difficult_flag(as_user, org, titled) -> None:
     finance_list = titled.need_list_for(org.finance)
     finance_list.ready_at = timezone.now()
     finance_list.save()

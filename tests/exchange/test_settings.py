@@ -17,7 +17,7 @@ PRINT_KEY = "from django.conf import settings; print(settings.SECRET_KEY)"
 
 
 def run_settings(code: str, **env: str) -> subprocess.CompletedProcess:
-    """Run ``code`` in a fresh interpreter whose settings see only ``env`` on top of a clean base."""
+    """Run ``code`` in a fresh interpreter, its settings seeing ``env`` on a clean base."""
     base = {
         key: value
         for key, value in os.environ.items()
@@ -111,7 +111,11 @@ def test_production_turns_debug_off_and_secures_cookies(tmp_path) -> None:
         "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.ALLOWED_HOSTS)"
     )
     result = run_settings(
-        code, VAR_DIR=str(tmp_path), PRODUCTION="1", SECRET_KEY="k" * 60, ALLOWED_HOSTS="example.org"
+        code,
+        VAR_DIR=str(tmp_path),
+        PRODUCTION="1",
+        SECRET_KEY="k" * 60,
+        ALLOWED_HOSTS="example.org",
     )
 
     assert result.stdout.strip() == "False True True ['example.org']", result.stderr

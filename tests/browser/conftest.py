@@ -73,9 +73,9 @@ def new_page(browser, live_server, request):
         page.console_errors = []
         page.on(
             "console",
-            lambda message: page.console_errors.append(message.text)
-            if message.type == "error"
-            else None,
+            lambda message: (
+                page.console_errors.append(message.text) if message.type == "error" else None
+            ),
         )
         if user is not None:
             login(page, live_server.url, user.username)

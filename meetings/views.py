@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from exchange import permissions
 from meetings import forms, rules, selectors, services
@@ -194,8 +194,12 @@ def need_item_edit(request: HttpRequest, pk: int, list_pk: int, item_pk: int) ->
     context = _need_list_context(request, need_list, item=item)
     if request.method == "GET":
         if not context["can_edit"]:
-            return _render_workspace(
-                request, need_list, status=409, error="This list cannot be changed now."
+            if not permissions.can_edit_need_list(request.user, need_list):
+                status, error = 403, "You cannot edit this need list."
+            else:
+                status, error = 409, "This list cannot be changed now."
+            return _workspace_instead_of_item(
+                request, _render_workspace(request, need_list, status=status, error=error)
             )
         context["form"] = forms.NeedItemForm(
             instance=item, initial={"version": item.version, "confirmed_need": item.confirmed_need}
@@ -216,11 +220,23 @@ def need_item_edit(request: HttpRequest, pk: int, list_pk: int, item_pk: int) ->
             confirmed_need=form.cleaned_data["confirmed_need"],
         )
     except RuleError as error:
-        return _render_workspace(request, need_list, status=error.status, error=error.message)
+        return _workspace_instead_of_item(
+            request,
+            _render_workspace(request, need_list, status=error.status, error=error.message),
+        )
     if not request.htmx:
         messages.success(request, "Request saved.")
         return redirect("meetings:need_list", pk=pk, list_pk=list_pk)
-    return _render_workspace(request, need_list, notice="Request saved.")
+    return _workspace_instead_of_item(
+        request, _render_workspace(request, need_list, notice="Request saved.")
+    )
+
+
+def _workspace_instead_of_item(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """The edit form targets its own item; an answer that is the whole workspace goes there."""
+    if request.htmx:
+        response = reswap(retarget(response, "#workspace"), "outerHTML")
+    return response
 
 
 @login_required

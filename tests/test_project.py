@@ -20,6 +20,14 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 # own templates, and signing out only answers POST.
 NOT_PAGES = {"logout"}
 SKIP_NAMESPACES = {"admin"}
+# Left out of the production environment: DJANGO_ALLOW_ASYNC_UNSAFE is for the browser tests.
+NOT_IN_PRODUCTION = {
+    "DEBUG",
+    "DATABASE_URL",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
 
 
 class PageParser(HTMLParser):
@@ -85,11 +93,7 @@ def test_no_migrations_are_pending(db) -> None:
 
 
 def test_deploy_check_passes_with_production_settings(tmp_path) -> None:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DEBUG", "DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS"}
-    }
+    env = {key: value for key, value in os.environ.items() if key not in NOT_IN_PRODUCTION}
     env.update(
         PRODUCTION="1",
         SECRET_KEY=secrets.token_urlsafe(60),

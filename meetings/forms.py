@@ -97,8 +97,14 @@ class NeedItemForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        for name in ["service", "benefit_department", "benefit_organisation", "service_level",
-                     "measure_what", "measure_target"]:
+        for name in [
+            "service",
+            "benefit_department",
+            "benefit_organisation",
+            "service_level",
+            "measure_what",
+            "measure_target",
+        ]:
             value = cleaned.get(name)
             if isinstance(value, str):
                 cleaned[name] = value.strip()
@@ -167,7 +173,10 @@ class CounterForm(forms.Form):
     level = forms.CharField(label="At this level", max_length=300)
     start_date = forms.DateField(label="Starting on", widget=DATE_WIDGET)
     milestones = forms.CharField(
-        required=False, label="Milestones", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+        required=False,
+        label="Milestones",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
     )
 
     def clean(self):
@@ -179,7 +188,9 @@ class CounterForm(forms.Form):
 
 
 class NoForm(forms.Form):
-    reason = forms.ChoiceField(choices=Move.Reason.choices, label="Why not", widget=forms.RadioSelect)
+    reason = forms.ChoiceField(
+        choices=Move.Reason.choices, label="Why not", widget=forms.RadioSelect
+    )
     explanation = forms.CharField(
         label="Explanation", widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
     )

@@ -204,12 +204,16 @@ def need_item_edit(request: HttpRequest, pk: int, list_pk: int, item_pk: int) ->
         context["form"] = forms.NeedItemForm(
             instance=item, initial={"version": item.version, "confirmed_need": item.confirmed_need}
         )
-        template = "meetings/need_list.html#item_form" if request.htmx else "meetings/need_item_edit.html"
+        template = (
+            "meetings/need_list.html#item_form" if request.htmx else "meetings/need_item_edit.html"
+        )
         return render(request, template, context)
     form = forms.NeedItemForm(request.POST, instance=NeedItem.objects.get(pk=item.pk))
     if not form.is_valid():
         context.update(form=form, error="Please correct the request below.")
-        template = "meetings/need_list.html#item_form" if request.htmx else "meetings/need_item_edit.html"
+        template = (
+            "meetings/need_list.html#item_form" if request.htmx else "meetings/need_item_edit.html"
+        )
         return render(request, template, context, status=400)
     try:
         services.need_item_update(
@@ -243,7 +247,9 @@ def _workspace_instead_of_item(request: HttpRequest, response: HttpResponse) -> 
 @require_POST
 def need_item_delete(request: HttpRequest, pk: int, list_pk: int, item_pk: int) -> HttpResponse:
     def action(need_list: NeedList) -> None:
-        services.need_item_remove(item=get_item_for(request.user, need_list, item_pk), by=request.user)
+        services.need_item_remove(
+            item=get_item_for(request.user, need_list, item_pk), by=request.user
+        )
 
     return _need_list_action(request, pk, list_pk, action, "Request removed.")
 
@@ -290,7 +296,9 @@ def need_list_settings(request: HttpRequest, pk: int, list_pk: int) -> HttpRespo
     def action(need_list: NeedList) -> None:
         if not form.is_valid():
             raise RuleError("The note is too long: keep it under 500 characters.", status=400)
-        services.need_list_update_settings(need_list=need_list, by=request.user, **form.cleaned_data)
+        services.need_list_update_settings(
+            need_list=need_list, by=request.user, **form.cleaned_data
+        )
 
     return _need_list_action(request, pk, list_pk, action, "Settings saved.")
 
@@ -373,10 +381,16 @@ def meeting_context(meeting_pk: int, role: Role | None, **extra: Any) -> dict[st
                 and (
                     role == Role.FACILITATOR
                     or rules.side_of_role(role)
-                    == (rules.Side.A if nl.department_id == meeting.department_a_id else rules.Side.B)
+                    == (
+                        rules.Side.A
+                        if nl.department_id == meeting.department_a_id
+                        else rules.Side.B
+                    )
                     or rules.lists_are_presented(
                         meeting,
-                        rules.Side.A if nl.department_id == meeting.department_a_id else rules.Side.B,
+                        rules.Side.A
+                        if nl.department_id == meeting.department_a_id
+                        else rules.Side.B,
                     )
                 ),
                 "count": len(nl.items.all()),
@@ -431,7 +445,14 @@ def _request_view(meeting: Meeting, item: NeedItem, role: Role | None, side: rul
         "can_set_current": rules.allowed(meeting, role, "set_current", item)
         and meeting.current_item_id != item.pk,
         "allowed_moves": allowed_moves,
+        "waiting_on": names_for(meeting).get(rules.negotiation_waiting_on(meeting, item))
+        if meeting.step in rules.RESPONDING
+        else None,
     }
+
+
+def names_for(meeting: Meeting) -> dict:
+    return {rules.Side.A: meeting.department_a.name, rules.Side.B: meeting.department_b.name}
 
 
 def render_regions(meeting_id: int, audience: str) -> dict[str, str]:
@@ -504,56 +525,102 @@ def _act_negotiate(request: HttpRequest, meeting: Meeting, kind: str) -> str:
     return f"{Move.Kind(kind).label}."
 
 
+def _text(request: HttpRequest) -> str:
+    return _valid(forms.TextForm(request.POST))["text"]
+
+
+def _advance(r: HttpRequest, m: Meeting) -> str:
+    services.meeting_advance(meeting=m, by=r.user, expected_step=r.POST.get("step") or None)
+    return "Moved on."
+
+
+def _undo(r: HttpRequest, m: Meeting) -> str:
+    services.meeting_undo_advance(meeting=m, by=r.user)
+    return "Advance undone."
+
+
+def _close(r: HttpRequest, m: Meeting) -> str:
+    services.meeting_close(meeting=m, by=r.user)
+    return "Meeting closed. The agreed services are in the SLA draft."
+
+
+def _acknowledge(r: HttpRequest, m: Meeting) -> str:
+    services.meeting_acknowledge_rules(meeting=m, by=r.user)
+    return "Ground rules acknowledged."
+
+
+def _current(r: HttpRequest, m: Meeting) -> str:
+    services.meeting_set_current(meeting=m, by=r.user, item_id=_item_id(r))
+    return "Moved to that request."
+
+
+def _next(r: HttpRequest, m: Meeting) -> str:
+    services.meeting_next_request(meeting=m, by=r.user, offset=1)
+    return "Next request."
+
+
+def _previous(r: HttpRequest, m: Meeting) -> str:
+    services.meeting_next_request(meeting=m, by=r.user, offset=-1)
+    return "Previous request."
+
+
+def _ask(r: HttpRequest, m: Meeting) -> str:
+    services.remark_ask(meeting=m, by=r.user, item_id=_item_id(r), text=_text(r))
+    return "Question asked."
+
+
+def _answer(r: HttpRequest, m: Meeting) -> str:
+    services.remark_answer(meeting=m, by=r.user, remark_id=_remark_id(r), answer=_text(r))
+    return "Answer recorded."
+
+
+def _strike(r: HttpRequest, m: Meeting) -> str:
+    reason = r.POST.get("text", "")[:300]
+    services.remark_strike(meeting=m, by=r.user, remark_id=_remark_id(r), reason=reason)
+    return "Remark struck as out of order."
+
+
+def _summarise(r: HttpRequest, m: Meeting) -> str:
+    services.summary_write(meeting=m, by=r.user, item_id=_item_id(r), text=_text(r))
+    return "Summary written."
+
+
+def _confirm_summary(r: HttpRequest, m: Meeting) -> str:
+    services.summary_confirm(meeting=m, by=r.user, item_id=_item_id(r))
+    return "Summary confirmed."
+
+
+def _clarify_summary(r: HttpRequest, m: Meeting) -> str:
+    services.summary_clarify(meeting=m, by=r.user, item_id=_item_id(r), note=_text(r))
+    return "Clarification asked."
+
+
+def _escalate(r: HttpRequest, m: Meeting) -> str:
+    note = r.POST.get("text", "")[:2000]
+    services.item_escalate(meeting=m, by=r.user, item_id=_item_id(r), note=note)
+    return "Escalated to an arbiter."
+
+
 ACTIONS: dict[str, Callable[[HttpRequest, Meeting], str]] = {
-    "advance": lambda r, m: services.meeting_advance(
-        meeting=m, by=r.user, expected_step=r.POST.get("step") or None
-    )
-    and "Moved on.",
-    "undo": lambda r, m: services.meeting_undo_advance(meeting=m, by=r.user) and "Advance undone.",
-    "close": lambda r, m: services.meeting_close(meeting=m, by=r.user) and "Meeting closed.",
-    "acknowledge": lambda r, m: services.meeting_acknowledge_rules(meeting=m, by=r.user)
-    and "Ground rules acknowledged.",
-    "current": lambda r, m: services.meeting_set_current(meeting=m, by=r.user, item_id=_item_id(r))
-    and "Moved to that request.",
-    "next": lambda r, m: services.meeting_next_request(meeting=m, by=r.user, offset=1)
-    and "Next request.",
-    "previous": lambda r, m: services.meeting_next_request(meeting=m, by=r.user, offset=-1)
-    and "Previous request.",
-    "ask": lambda r, m: services.remark_ask(
-        meeting=m,
-        by=r.user,
-        item_id=_item_id(r),
-        text=_valid(forms.TextForm(r.POST))["text"],
-    )
-    and "Question asked.",
-    "answer": lambda r, m: services.remark_answer(
-        meeting=m, by=r.user, remark_id=_remark_id(r), answer=_valid(forms.TextForm(r.POST))["text"]
-    )
-    and "Answer recorded.",
-    "strike": lambda r, m: services.remark_strike(
-        meeting=m, by=r.user, remark_id=_remark_id(r), reason=r.POST.get("text", "")[:300]
-    )
-    and "Remark struck as out of order.",
-    "summarise": lambda r, m: services.summary_write(
-        meeting=m, by=r.user, item_id=_item_id(r), text=_valid(forms.TextForm(r.POST))["text"]
-    )
-    and "Summary written.",
-    "confirm_summary": lambda r, m: services.summary_confirm(
-        meeting=m, by=r.user, item_id=_item_id(r)
-    )
-    and "Summary confirmed.",
-    "clarify_summary": lambda r, m: services.summary_clarify(
-        meeting=m, by=r.user, item_id=_item_id(r), note=_valid(forms.TextForm(r.POST))["text"]
-    )
-    and "Clarification asked.",
-    "escalate": lambda r, m: services.item_escalate(
-        meeting=m, by=r.user, item_id=_item_id(r), note=r.POST.get("text", "")[:2000]
-    )
-    and "Escalated to an arbiter.",
+    "advance": _advance,
+    "undo": _undo,
+    "close": _close,
+    "acknowledge": _acknowledge,
+    "current": _current,
+    "next": _next,
+    "previous": _previous,
+    "ask": _ask,
+    "answer": _answer,
+    "strike": _strike,
+    "summarise": _summarise,
+    "confirm_summary": _confirm_summary,
+    "clarify_summary": _clarify_summary,
+    "escalate": _escalate,
+} | {
+    f"move_{kind}": (lambda r, m, _kind=kind: _act_negotiate(r, m, _kind))
+    for kind in Move.Kind.values
+    if kind != Move.Kind.ESCALATE
 }
-for _kind in Move.Kind.values:
-    if _kind != Move.Kind.ESCALATE:
-        ACTIONS[f"move_{_kind}"] = lambda r, m, _k=_kind: _act_negotiate(r, m, _k)
 
 
 @login_required
@@ -594,7 +661,9 @@ def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "meetings/minutes.html",
-        {"meeting": meeting, "events": events, "step_labels": {
-            s: rules.step_label(meeting, s) for s in rules.STEP_ORDER
-        }},
+        {
+            "meeting": meeting,
+            "events": events,
+            "step_labels": {s: rules.step_label(meeting, s) for s in rules.STEP_ORDER},
+        },
     )

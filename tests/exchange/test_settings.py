@@ -119,3 +119,14 @@ def test_production_turns_debug_off_and_secures_cookies(tmp_path) -> None:
     )
 
     assert result.stdout.strip() == "False True True ['example.org']", result.stderr
+
+
+def test_mail_is_printed_in_development_and_sent_in_production(tmp_path) -> None:
+    code = "from django.conf import settings as s; print(s.MAILERS['default']['BACKEND'])"
+    development = run_settings(code, VAR_DIR=str(tmp_path))
+    production = run_settings(
+        code, VAR_DIR=str(tmp_path), PRODUCTION="1", SECRET_KEY="k" * 60, ALLOWED_HOSTS="x.org"
+    )
+
+    assert development.stdout.strip() == "django.core.mail.backends.console.EmailBackend"
+    assert production.stdout.strip() == "django.core.mail.backends.smtp.EmailBackend"

@@ -82,8 +82,8 @@ def test_member_may_add_only_when_the_head_allows(org, finance_list) -> None:
     [
         ("sam", "cannot edit this need list"),
         ("sean", "cannot edit this need list"),
-        ("priya", "cannot edit this need list"),
-        ("margaret", "cannot edit this need list"),
+        ("priya", "Only the two departments prepare need lists"),
+        ("margaret", "You are following this meeting"),
         ("olive", "not part of this exchange"),
         ("arthur", "not part of this exchange"),
     ],

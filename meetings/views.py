@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -51,9 +51,10 @@ def get_need_list_for(user, meeting_pk: int, list_pk: int) -> NeedList:
 
 
 def get_item_for(user, need_list: NeedList, item_pk: int) -> NeedItem:
+    """A request on this list; a refusal (404) the need list views show in the workspace."""
     item = need_list.items.filter(pk=item_pk).first()
     if item is None:
-        raise Http404("That request is not on this list (it may have been removed).")
+        raise RuleError("That request is not on this list (it may have been removed).", status=404)
     return item
 
 
@@ -190,7 +191,13 @@ def need_item_add(request: HttpRequest, pk: int, list_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def need_item_edit(request: HttpRequest, pk: int, list_pk: int, item_pk: int) -> HttpResponse:
     need_list = get_need_list_for(request.user, pk, list_pk)
-    item = get_item_for(request.user, need_list, item_pk)
+    try:
+        item = get_item_for(request.user, need_list, item_pk)
+    except RuleError as error:
+        return _workspace_instead_of_item(
+            request,
+            _render_workspace(request, need_list, status=error.status, error=error.message),
+        )
     context = _need_list_context(request, need_list, item=item)
     if request.method == "GET":
         if not context["can_edit"]:

@@ -127,3 +127,30 @@ def test_head_edits_and_removes_a_request_in_place(new_page, live_server, org, m
     assert titles(page) == ["Monthly forecast"]
     assert page.evaluate("window.__marker") == "no reload"
     assert page.console_errors == [], page.console_errors
+
+
+def test_a_request_removed_by_a_colleague_while_editing_gives_a_message_in_place(
+    new_page, live_server, org, meeting
+) -> None:
+    from playwright.sync_api import expect
+
+    from meetings.models import NeedItem
+    from tests.factories import make_item
+
+    finance_list = meeting.need_list_for(org.finance)
+    item = make_item(finance_list, "Signed order forms")
+    make_item(finance_list, "Monthly forecast")
+    page = new_page(org.fiona)
+    page.goto(live_server.url + reverse("meetings:need_list", args=[meeting.pk, finance_list.pk]))
+    page.locator(".need-item", has_text="Signed order forms").get_by_role(
+        "link", name="Edit"
+    ).click()
+    expect(page.locator(".need-item--editing")).to_have_count(1)
+
+    NeedItem.objects.filter(pk=item.pk).delete()
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.locator("#workspace .refusal")).to_contain_text("it may have been removed")
+    expect(page.locator("header.site-header")).to_have_count(1)
+    expect(page.locator("#workspace")).to_have_count(1)
+    assert titles(page) == ["Monthly forecast"]

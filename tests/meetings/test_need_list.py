@@ -393,8 +393,50 @@ def test_someone_elses_item_id_is_404_and_nothing_changes(
     ]
 
     assert [r.status_code for r in responses] == [404, 404, 404, 404]
+    for response in responses:
+        html = response.content.decode()
+        assert is_fragment(html)
+        assert "That request is not on this list" in html
+        assert "Credit decisions within a day" not in html
     assert snapshot(finance_list) == before_ours
     assert snapshot(sales_list) == before_theirs
+
+
+def test_a_request_removed_while_being_edited_gives_a_message_in_the_workspace(
+    as_user, org, finance_list
+) -> None:
+    item = make_item(finance_list, "Signed order forms")
+    make_item(finance_list, "Monthly forecast")
+    client = as_user(org.fiona)
+    assert client.get(url("need_item_edit", finance_list, item), headers=HX).status_code == 200
+    NeedItem.objects.filter(pk=item.pk).delete()  # a colleague removes it meanwhile
+    before = snapshot(finance_list)
+
+    response = client.post(
+        url("need_item_edit", finance_list, item), form(service="Mine", version=1), headers=HX
+    )
+
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert is_fragment(html)
+    assert "That request is not on this list (it may have been removed)." in html
+    assert "Monthly forecast" in html
+    assert response.headers["HX-Retarget"] == "#workspace"
+    assert snapshot(finance_list) == before
+
+
+def test_a_removed_request_without_javascript_gives_the_page_with_a_message(
+    as_user, org, finance_list
+) -> None:
+    item = make_item(finance_list)
+    NeedItem.objects.filter(pk=item.pk).delete()
+
+    response = as_user(org.fiona).post(url("need_item_delete", finance_list, item))
+
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert html.count("<h1") == 1
+    assert "That request is not on this list" in html
 
 
 def test_an_item_id_that_does_not_exist_is_404(as_user, org, finance_list) -> None:

@@ -454,3 +454,26 @@ def test_ready_at_is_now(org, finance_list) -> None:
     ready = services.need_list_set_ready(need_list=finance_list, by=org.fiona, ready=True)
 
     assert before <= ready.ready_at <= timezone.now()
+
+
+@pytest.mark.parametrize("action", ["update", "confirm", "remove", "move"])
+def test_a_request_someone_removed_meanwhile_is_refused_not_crashed(
+    org, finance_list, meeting, action
+) -> None:
+    item = make_item(finance_list, cost_estimate=Decimal("9000"))
+    make_item(finance_list, "Another")
+    NeedItem.objects.filter(pk=item.pk).delete()  # a colleague, a moment earlier
+    calls = {
+        "update": lambda: services.need_item_update(
+            item=item, by=org.fiona, data=item_data(), version=1
+        ),
+        "confirm": lambda: services.need_item_confirm(item=item, by=org.fiona),
+        "remove": lambda: services.need_item_remove(item=item, by=org.fiona),
+        "move": lambda: services.need_item_move(item=item, by=org.fiona, offset=1),
+    }
+
+    with refused(404, "someone has removed it"):
+        calls[action]()
+
+    assert services_in_order(finance_list) == ["Another"]
+    assert kinds(meeting) == []

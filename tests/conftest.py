@@ -73,3 +73,18 @@ def client_for(user) -> Client:
 def as_user():
     """``as_user(org.fiona)`` gives a logged-in test client."""
     return client_for
+
+
+@pytest.fixture(autouse=True)
+def _readable_responses(monkeypatch):
+    """``response.readable``: the page as a person reads it (entities like &#x27; unescaped)."""
+    from html import unescape
+
+    from django.http import HttpResponseBase
+
+    monkeypatch.setattr(
+        HttpResponseBase,
+        "readable",
+        property(lambda self: unescape(self.content.decode())),
+        raising=False,
+    )

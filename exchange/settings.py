@@ -160,7 +160,11 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 MAILERS = {
     "default": {
         "BACKEND": os.environ.get(
-            "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+            "EMAIL_BACKEND",
+            # Development prints mail; production sends it (and check --deploy insists).
+            "django.core.mail.backends.smtp.EmailBackend"
+            if PRODUCTION
+            else "django.core.mail.backends.console.EmailBackend",
         ),
         "OPTIONS": {
             key.lower(): int(value) if key == "PORT" else value

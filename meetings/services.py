@@ -210,6 +210,16 @@ def _item_snapshot(item: NeedItem) -> dict[str, Any]:
     } | {"position": item.position, "confirmed_need": item.confirmed_need}
 
 
+def _fresh_item(item: NeedItem) -> NeedItem:
+    """Re-read a request under the meeting lock; someone may have removed it meanwhile."""
+    try:
+        return NeedItem.objects.select_related("need_list").get(pk=item.pk)
+    except NeedItem.DoesNotExist:
+        raise RuleError(
+            "That request is not on the list any more: someone has removed it.", status=404
+        ) from None
+
+
 def _check_edit(meeting: Meeting, need_list: NeedList, by: AbstractBaseUser) -> None:
     role = _role(by, meeting)
     if role is None:
@@ -267,7 +277,7 @@ def need_item_update(
     confirmed_need: bool = False,
 ) -> NeedItem:
     meeting = _lock(item.need_list.meeting_id)
-    item = NeedItem.objects.select_related("need_list").get(pk=item.pk)
+    item = _fresh_item(item)
     _check_edit(meeting, item.need_list, by)
     if item.version != version:
         raise StaleEdit(
@@ -295,7 +305,7 @@ def need_item_update(
 def need_item_confirm(*, item: NeedItem, by: AbstractBaseUser) -> NeedItem:
     """The head confirms a costly item is still a need."""
     meeting = _lock(item.need_list.meeting_id)
-    item = NeedItem.objects.select_related("need_list").get(pk=item.pk)
+    item = _fresh_item(item)
     _check_edit(meeting, item.need_list, by)
     if not item.cost_is_high:
         return item
@@ -318,7 +328,7 @@ def need_item_confirm(*, item: NeedItem, by: AbstractBaseUser) -> NeedItem:
 @transaction.atomic
 def need_item_remove(*, item: NeedItem, by: AbstractBaseUser) -> None:
     meeting = _lock(item.need_list.meeting_id)
-    item = NeedItem.objects.select_related("need_list").get(pk=item.pk)
+    item = _fresh_item(item)
     _check_edit(meeting, item.need_list, by)
     _record(
         meeting,
@@ -338,7 +348,7 @@ def need_item_remove(*, item: NeedItem, by: AbstractBaseUser) -> None:
 def need_item_move(*, item: NeedItem, by: AbstractBaseUser, offset: int) -> None:
     """Move an item up (-1) or down (+1) in its list."""
     meeting = _lock(item.need_list.meeting_id)
-    item = NeedItem.objects.select_related("need_list").get(pk=item.pk)
+    item = _fresh_item(item)
     _check_edit(meeting, item.need_list, by)
     items = list(item.need_list.items.order_by("position", "id"))
     index = next(i for i, candidate in enumerate(items) if candidate.pk == item.pk)

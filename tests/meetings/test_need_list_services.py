@@ -35,7 +35,7 @@ def services_in_order(need_list) -> list[str]:
 
 
 @contextmanager
-def refused(status: int, match: str = "") -> Iterator[pytest.ExceptionInfo[RuleError]]:
+def refused(status: int, match: str | None = None) -> Iterator[pytest.ExceptionInfo[RuleError]]:
     """The service refuses with ``status`` (403: not yours; 409: not now)."""
     with pytest.raises(RuleError, match=match) as refusal:
         yield refusal

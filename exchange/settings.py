@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "exchange.middleware.HtmxLoginRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "exchange.urls"

@@ -16,7 +16,6 @@ class HtmxLoginRedirectMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.login_url = None
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)

@@ -238,7 +238,12 @@ def _check_edit(meeting: Meeting, need_list: NeedList, by: AbstractBaseUser) -> 
         )
 
 
-def _apply_item_data(item: NeedItem, data: dict[str, Any], confirmed_need: bool) -> None:
+def _apply_item_data(
+    item: NeedItem, data: dict[str, Any], confirmed_need: bool, by: AbstractBaseUser
+) -> None:
+    """Copy the form's data; only the head can confirm a costly item is still a need."""
+    if not permissions.is_head_of(by, item.need_list.department):
+        confirmed_need = item.confirmed_need
     for field in ITEM_FIELDS:
         setattr(item, field, data[field])
     item.confirmed_need = bool(confirmed_need) and item.cost_is_high
@@ -253,7 +258,7 @@ def need_item_add(
     _check_edit(meeting, need_list, by)
     last = need_list.items.aggregate(last=Max("position"))["last"]
     item = NeedItem(need_list=need_list, position=(last + 1) if last is not None else 0)
-    _apply_item_data(item, data, confirmed_need)
+    _apply_item_data(item, data, confirmed_need, by)
     item.full_clean()
     item.save()
     _record(
@@ -285,7 +290,7 @@ def need_item_update(
             "Their version is shown; make your change again if it is still needed."
         )
     before = _item_snapshot(item)
-    _apply_item_data(item, data, confirmed_need)
+    _apply_item_data(item, data, confirmed_need, by)
     item.version += 1
     item.full_clean()
     item.save()
@@ -307,6 +312,8 @@ def need_item_confirm(*, item: NeedItem, by: AbstractBaseUser) -> NeedItem:
     meeting = _lock(item.need_list.meeting_id)
     item = _fresh_item(item)
     _check_edit(meeting, item.need_list, by)
+    if not permissions.is_head_of(by, item.need_list.department):
+        raise RuleError("Only the head can confirm that a costly request is still a need.", 403)
     if not item.cost_is_high:
         return item
     item.confirmed_need = True

@@ -477,3 +477,22 @@ def test_a_request_someone_removed_meanwhile_is_refused_not_crashed(
 
     assert services_in_order(finance_list) == ["Another"]
     assert kinds(meeting) == []
+
+
+def test_only_the_head_confirms_a_costly_request(org, finance_list) -> None:
+    finance_list.members_may_edit = True
+    finance_list.save()
+    costly = services.need_item_add(
+        need_list=finance_list,
+        by=org.fergus,
+        data=item_data(cost_estimate=Decimal("9000"), value_estimate=Decimal("10000")),
+        confirmed_need=True,
+    )
+    assert costly.needs_confirmation
+    with refused(403, "Only the head"):
+        services.need_item_confirm(item=costly, by=org.fergus)
+    costly.refresh_from_db()
+    assert not costly.confirmed_need
+    services.need_item_confirm(item=costly, by=org.fiona)
+    costly.refresh_from_db()
+    assert costly.confirmed_need

@@ -22,3 +22,5 @@ urlpatterns = [
     path("escalations/", include("escalation.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "exchange.errors.permission_denied"

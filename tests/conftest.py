@@ -10,10 +10,19 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from exchange.models import OrgRole
 from tests.factories import PASSWORD, give_role, make_department, make_meeting, make_user
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """Tests make many people; the real hasher would spend a second on each."""
+    override = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    override.enable()
+    yield
+    override.disable()
 
 
 @pytest.fixture

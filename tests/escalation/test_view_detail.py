@@ -221,3 +221,20 @@ def test_a_refused_note_with_htmx_shows_the_refusal_in_the_notes(with_arbiter, o
     page = response.content.decode()
     assert 'id="escalation-notes"' in page and "<h1" not in page
     assert "This escalation is resolved" in page
+
+
+def test_a_manager_outside_the_remit_may_not_peek(escalation, org, as_user):
+    from exchange.models import OrgRole
+    from tests.factories import give_role, make_user
+
+    outsider = make_user("max")
+    give_role(outsider, OrgRole.Role.MANAGER, remit=[org.operations])
+    assert as_user(outsider).get(_url(escalation)).status_code == 403
+    insider = make_user("mia")
+    give_role(insider, OrgRole.Role.MANAGER, remit=[org.finance])
+    assert as_user(insider).get(_url(escalation)).status_code == 200
+
+
+def test_the_arbiter_can_follow_the_meeting(chosen, org, as_user, meeting):
+    response = as_user(org.arthur).get(reverse("meetings:detail", args=[meeting.pk]))
+    assert response.status_code == 200

@@ -19,5 +19,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("exchanges/", include("meetings.urls")),
+    path("agreements/", include("agreements.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -25,6 +25,15 @@ class ServiceDetailsForm(forms.ModelForm):
         self.fields["measured_by"].required = True
         self.fields["review_date"].required = True
 
+    def clean_review_date(self):
+        review_date = self.cleaned_data["review_date"]
+        start = self.instance.start_date
+        if review_date and start and review_date < start:
+            raise forms.ValidationError(
+                f"The review comes after the service starts ({start:%-d %B %Y})."
+            )
+        return review_date
+
 
 class SignForm(forms.Form):
     password = forms.CharField(

@@ -130,6 +130,7 @@ class SLAService(models.Model):
                 | Q(start_date__isnull=True)
                 | Q(review_date__gte=models.F("start_date")),
                 name="sla_service_review_after_start",
+                violation_error_message="The review date comes after the start date.",
             ),
         ]
 

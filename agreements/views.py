@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -150,6 +150,10 @@ def service_edit(request: HttpRequest, pk: int, number: int, service_pk: int) ->
         except AgreementError as refusal:
             context.update(form=form, refusal=refusal.message)
             return render(request, "agreements/service_edit.html", context, status=refusal.status)
+        except ValidationError as error:
+            form.add_error(None, error)
+            context["form"] = form
+            return render(request, "agreements/service_edit.html", context, status=400)
         note = (
             " The signature already given was cleared; the head will be told."
             if (had_signatures and not version.signatures.exists())

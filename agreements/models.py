@@ -46,6 +46,11 @@ class SLA(models.Model):
     def departments(self) -> tuple[Department, Department]:
         return (self.meeting.department_a, self.meeting.department_b)
 
+    @property
+    def latest_version(self) -> SLAVersion | None:
+        """The newest version (uses prefetched versions when there are some)."""
+        return max(self.versions.all(), key=lambda v: v.number, default=None)
+
 
 class VersionStatus(models.TextChoices):
     DRAFT = "draft", "Draft"

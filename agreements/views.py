@@ -142,7 +142,7 @@ def service_edit(request: HttpRequest, pk: int, number: int, service_pk: int) ->
     if not version.is_editable:
         context["refusal"] = "This version is signed and can no longer change."
         return render(request, "agreements/service_edit.html", context, status=409)
-    form = ServiceDetailsForm(request.POST or None, instance=service)
+    form = ServiceDetailsForm(request.POST if request.method == "POST" else None, instance=service)
     if request.method == "POST" and form.is_valid():
         had_signatures = version.signatures.exists()
         try:
@@ -215,7 +215,7 @@ def pdf_download(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
-    form = VerifyForm(request.POST or None, request.FILES or None)
+    form = VerifyForm(request.POST, request.FILES) if request.method == "POST" else VerifyForm()
     context: dict[str, Any] = {"form": form}
     status = 200
     if request.method == "POST":

@@ -194,17 +194,19 @@ def amend(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def pdf_download(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    sla = get_sla_for(request.user, pk)
-    if not permissions.can_download_pdf(request.user, sla):
+    version = selectors.version_for_download(request.user, pk, number)
+    if version is None:
+        get_sla_for(request.user, pk)  # 403 for others, 404 if there is no such agreement
+        raise Http404("No such version.")
+    if not version.visible and not permissions.can_download_pdf(
+        request.user, get_sla_for(request.user, pk)
+    ):
         raise PermissionDenied("You cannot download this agreement.")
-    version = get_object_or_404(
-        SLAVersion.objects.only("pdf", "pdf_sha256", "number", "sla_id"), sla=sla, number=number
-    )
-    if not version.pdf_sha256:
+    if not version.pdf_sha256 or version.pdf is None:
         raise Http404("This version has no signed PDF yet.")
-    data = bytes(version.pdf)
+    data = version.pdf
     response = HttpResponse(data, content_type="application/pdf")
-    filename = f"sla-{sla.pk}-v{version.number}.pdf"
+    filename = f"sla-{pk}-v{version.number}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Content-Length"] = str(len(data))
     response["ETag"] = f'"{version.pdf_sha256}"'

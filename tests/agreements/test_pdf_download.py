@@ -55,3 +55,37 @@ def test_anonymous_visitors_cannot_download(signed_sla, client):
 def test_an_unsigned_version_has_no_pdf(sla, org, as_user):
     assert as_user(org.fiona).get(pdf_url(sla)).status_code == 404
     assert as_user(org.fiona).get(pdf_url(sla, 9)).status_code == 404
+
+
+def test_managers_download_only_within_their_remit(signed_sla, org, as_user):
+    from exchange.models import OrgRole
+    from tests.factories import give_role, make_department, make_user
+
+    outside, inside = make_user("mo"), make_user("mi")
+    give_role(outside, OrgRole.Role.MANAGER, remit=[make_department("Logistics")])
+    give_role(inside, OrgRole.Role.MANAGER, remit=[org.finance])
+    assert as_user(outside).get(pdf_url(signed_sla)).status_code == 403
+    assert as_user(inside).get(pdf_url(signed_sla)).status_code == 200
+
+
+def test_the_one_query_check_agrees_with_the_permission_helper(signed_sla, org):
+    from agreements import permissions, selectors
+
+    for user in (
+        org.fiona,
+        org.fergus,
+        org.sam,
+        org.sean,
+        org.priya,
+        org.arthur,
+        org.margaret,
+        org.olive,
+    ):
+        version = selectors.version_for_download(user, signed_sla.pk, 1)
+        assert version.visible == permissions.can_view_sla(user, signed_sla), user
+
+
+def test_a_download_takes_few_queries(signed_sla, org, as_user, django_assert_max_num_queries):
+    client = as_user(org.margaret)
+    with django_assert_max_num_queries(3):  # session, user, the version with its permission
+        assert client.get(pdf_url(signed_sla)).status_code == 200

@@ -6,12 +6,7 @@ import pytest
 
 from agreements import sealing, services
 from agreements.models import VersionStatus
-from tests.agreements.conftest import (  # noqa: F401 (fixtures)
-    closed_meeting,
-    fast_passwords,
-    ready_sla,
-    sla,
-)
+from tests.agreements.conftest import make_ready_sla
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,6 +14,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def sign(page, password: str) -> None:
     page.fill("#id_password", password)
     page.get_by_role("button", name="Sign the agreement").click()
+
+
+@pytest.fixture
+def ready_sla(meeting, org):
+    return make_ready_sla(meeting, org)
 
 
 def test_both_heads_sign_and_a_manager_downloads_the_pdf(new_page, live_server, ready_sla, org):

@@ -22,3 +22,5 @@ urlpatterns = [
     path("agreements/", include("agreements.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "exchange.errors.permission_denied"

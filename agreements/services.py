@@ -224,6 +224,17 @@ def sla_draft_from_meeting(*, meeting: Meeting, by: AbstractBaseUser | None) -> 
             service.full_clean()
             service.save()
             position += 1
+            if item.agreed_origin == Origin.ARBITER:  # settled by an arbiter before closing
+                provider, recipient = _parties(meeting, item)
+                EscalationOutcome.objects.create(
+                    version=version,
+                    need_item=item,
+                    provider=provider,
+                    recipient=recipient,
+                    requested=item.service,
+                    status=EscalationOutcome.Status.SERVICE,
+                    decided_at=item.settled_at,
+                )
         elif item.status == ItemStatus.ESCALATED:
             provider, recipient = _parties(meeting, item)
             EscalationOutcome.objects.create(

@@ -73,3 +73,17 @@ def test_before_closing_there_is_nothing_to_link_to(meeting):
     from agreements.selectors import sla_url_for
 
     assert sla_url_for(meeting) is None
+
+
+def test_a_request_the_arbiter_settled_before_closing_is_listed_as_an_outcome(meeting, org):
+    from tests.agreements.conftest import agree
+    from tests.factories import make_item
+
+    agree(
+        make_item(meeting.need_list_for(org.sales), "Weekly credit checks"), origin=Origin.ARBITER
+    )
+    sla = services.sla_draft_from_meeting(meeting=meeting, by=org.priya)
+    version = services.latest_version(sla)
+    assert version.services.get().origin == Origin.ARBITER
+    outcome = version.escalations.get()
+    assert (outcome.requested, outcome.status) == ("Weekly credit checks", "service")

@@ -20,5 +20,6 @@ urlpatterns = [
     ),
     path("exchanges/", include("meetings.urls")),
     path("agreements/", include("agreements.urls")),
+    path("monitoring/", include("monitoring.urls")),
     path("admin/", admin.site.urls),
 ]

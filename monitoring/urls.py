@@ -1,0 +1,27 @@
+from django.urls import path
+
+from monitoring import views
+
+app_name = "monitoring"
+
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("agreements/<int:pk>/", views.performance, name="performance"),
+    path("agreements/<int:pk>/report.pdf", views.report_pdf, name="report"),
+    path("agreements/<int:pk>/services/<int:service_pk>/record/", views.record, name="record"),
+    path(
+        "agreements/<int:pk>/measurements/<int:measurement_pk>/correct/",
+        views.correct,
+        name="correct",
+    ),
+    path(
+        "agreements/<int:pk>/measurements/<int:measurement_pk>/explain/",
+        views.explain,
+        name="explain",
+    ),
+    path(
+        "agreements/<int:pk>/explanations/<int:explanation_pk>/respond/",
+        views.respond,
+        name="respond",
+    ),
+]

@@ -1,0 +1,218 @@
+"""Pages for performance after signing: the record per agreement, and the managers' overview."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from agreements.models import SLA, SLAService
+from monitoring import charts, permissions, report, selectors, services
+from monitoring.forms import CorrectForm, ExplanationForm, RecordForm, RespondForm
+from monitoring.models import Explanation, Measurement
+from monitoring.services import MonitoringError
+
+
+def get_sla_for(user, pk: int) -> SLA:
+    sla = get_object_or_404(
+        SLA.objects.select_related(
+            "meeting__department_a", "meeting__department_b", "meeting__facilitator"
+        ),
+        pk=pk,
+    )
+    if not permissions.can_view_performance(user, sla):
+        raise PermissionDenied("This agreement's performance is not yours to see.")
+    return sla
+
+
+def _service_in(sla: SLA, service_pk: int) -> SLAService:
+    return get_object_or_404(
+        SLAService.objects.select_related("provider", "recipient", "version"),
+        pk=service_pk,
+        version__sla=sla,
+    )
+
+
+def _page_url(sla: SLA, service: SLAService | None = None) -> str:
+    url = reverse("monitoring:performance", kwargs={"pk": sla.pk})
+    return f"{url}#measure-{service.pk}" if service is not None else url
+
+
+def performance_context(request: HttpRequest, sla: SLA, **extra: Any) -> dict[str, Any]:
+    user = request.user
+    records = selectors.performance(sla)
+    measures = [
+        {
+            "record": record,
+            "chart": charts.chart_for(record),
+            "rows": list(reversed(record.rows)),
+            "can_record": permissions.can_record(user, record.service),
+            "can_respond": permissions.can_respond(user, record.service),
+        }
+        for record in records
+    ]
+    context = {
+        "sla": sla,
+        "meeting": sla.meeting,
+        "version": selectors.signed_version(sla),
+        "measures": measures,
+        "record_form": RecordForm(),
+        "correct_form": CorrectForm(),
+        "explanation_form": ExplanationForm(),
+        "respond_form": RespondForm(),
+    }
+    context.update(extra)
+    return context
+
+
+@login_required
+@require_GET
+def performance(request: HttpRequest, pk: int) -> HttpResponse:
+    sla = get_sla_for(request.user, pk)
+    return render(request, "monitoring/performance.html", performance_context(request, sla))
+
+
+def _refused(request: HttpRequest, sla: SLA, message: str, status: int, form: Form | None = None):
+    errors = []
+    if form is not None:
+        errors = [
+            f"{form.fields[f].label if f in form.fields else ''}: {e}".lstrip(": ")
+            for f, es in form.errors.items()
+            for e in es
+        ]
+    context = performance_context(request, sla, refusal=message, refusal_details=errors)
+    return render(request, "monitoring/performance.html", context, status=status)
+
+
+def _run(request: HttpRequest, sla: SLA, form: Form, action, done: str, service: SLAService):
+    if not form.is_valid():
+        return _refused(request, sla, "Nothing was saved: check what you wrote.", 400, form)
+    try:
+        action(form.cleaned_data)
+    except MonitoringError as refusal:
+        return _refused(request, sla, refusal.message, refusal.status)
+    messages.success(request, done)
+    return redirect(_page_url(sla, service))
+
+
+@login_required
+@require_POST
+def record(request: HttpRequest, pk: int, service_pk: int) -> HttpResponse:
+    sla = get_sla_for(request.user, pk)
+    service = _service_in(sla, service_pk)
+
+    def act(data: dict[str, Any]) -> None:
+        services.measurement_record(
+            service=service,
+            period_start=data["period_start"],
+            by=request.user,
+            value_text=data["value_text"],
+            met=data["met"],
+            note=data["note"],
+        )
+
+    return _run(request, sla, RecordForm(request.POST), act, "Measurement recorded.", service)
+
+
+def _measurement_in(sla: SLA, measurement_pk: int) -> Measurement:
+    return get_object_or_404(
+        Measurement.objects.select_related("service__version"),
+        pk=measurement_pk,
+        service__version__sla=sla,
+    )
+
+
+@login_required
+@require_POST
+def correct(request: HttpRequest, pk: int, measurement_pk: int) -> HttpResponse:
+    sla = get_sla_for(request.user, pk)
+    measurement = _measurement_in(sla, measurement_pk)
+
+    def act(data: dict[str, Any]) -> None:
+        services.measurement_correct(
+            measurement=measurement,
+            by=request.user,
+            value_text=data["value_text"],
+            met=data["met"],
+            reason=data["reason"],
+        )
+
+    return _run(
+        request, sla, CorrectForm(request.POST), act, "Correction recorded.", measurement.service
+    )
+
+
+@login_required
+@require_POST
+def explain(request: HttpRequest, pk: int, measurement_pk: int) -> HttpResponse:
+    sla = get_sla_for(request.user, pk)
+    measurement = _measurement_in(sla, measurement_pk)
+
+    def act(data: dict[str, Any]) -> None:
+        services.explanation_write(measurement=measurement, by=request.user, **data)
+
+    done = "Explanation sent to the recipient."
+    return _run(request, sla, ExplanationForm(request.POST), act, done, measurement.service)
+
+
+@login_required
+@require_POST
+def respond(request: HttpRequest, pk: int, explanation_pk: int) -> HttpResponse:
+    sla = get_sla_for(request.user, pk)
+    explanation = get_object_or_404(
+        Explanation.objects.select_related("measurement__service"),
+        pk=explanation_pk,
+        measurement__service__version__sla=sla,
+    )
+
+    def act(data: dict[str, Any]) -> None:
+        services.explanation_respond(
+            explanation=explanation,
+            by=request.user,
+            acknowledge=data["decision"] == "acknowledge",
+            note=data["note"],
+        )
+
+    return _run(
+        request,
+        sla,
+        RespondForm(request.POST),
+        act,
+        "Answer recorded.",
+        explanation.measurement.service,
+    )
+
+
+@login_required
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    if not selectors.can_see_overview(request.user):
+        raise PermissionDenied("The performance overview is for managers.")
+    sort = request.GET.get("sort", "issues")
+    if sort.lstrip("-") not in selectors.SORTS:
+        sort = "issues"
+    summaries = selectors.overview(request.user, sort=sort)
+    return render(request, "monitoring/overview.html", {"summaries": summaries, "sort": sort})
+
+
+@login_required
+@require_GET
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The quarterly report: ``?quarter=2026-Q2``, by default the last complete quarter."""
+    sla = get_sla_for(request.user, pk)
+    quarter = report.Quarter.parse(request.GET.get("quarter", "")) or report.Quarter.last_complete(
+        timezone.localdate()
+    )
+    data = report.report_pdf(sla, quarter)
+    response = HttpResponse(data, content_type="application/pdf")
+    filename = f"performance-{sla.pk}-{quarter.slug}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -7,6 +7,8 @@ under ``var/signing/``.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import datetime as dt
 import functools
 import io
@@ -19,6 +21,16 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 SEAL_FIELD = "OrganisationSeal"
+
+
+def _outside_event_loop(function, /, *args, **kwargs):
+    """pyHanko's sync API uses ``asyncio.run``; under a running loop, call it from a thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as executor:
+        return executor.submit(function, *args, **kwargs).result()
 
 
 def _generate_development_pair(folder: Path) -> None:
@@ -128,7 +140,7 @@ def seal(pdf: bytes, *, reason: str) -> bytes:
         reason=reason,
         name="Expectations Exchange",
     )
-    return signers.sign_pdf(writer, metadata, signer=signer).getvalue()
+    return _outside_event_loop(signers.sign_pdf, writer, metadata, signer=signer).getvalue()
 
 
 @dataclass(frozen=True)
@@ -158,7 +170,7 @@ def check_seal(data: bytes) -> SealCheck:
         if not signatures:
             return SealCheck(False, "This PDF carries no seal from this system.")
         context = ValidationContext(trust_roots=[_trust_root(cert_path)])
-        status = validate_pdf_signature(signatures[-1], context)
+        status = _outside_event_loop(validate_pdf_signature, signatures[-1], context)
     except (PdfError, SignatureValidationError, ValueError, KeyError, TypeError) as error:
         return SealCheck(False, f"The PDF could not be read as a sealed document ({error}).")
     except Exception as error:  # pyHanko raises many kinds on a damaged file

@@ -34,6 +34,10 @@ def agree(item, *, origin=Origin.YES, service="", level="", start=START):
 
 @pytest.fixture
 def closed_meeting(meeting, org):
+    return close_with_agreements(meeting, org)
+
+
+def close_with_agreements(meeting, org):
     """Finance (A) asked Sales for two things, Sales asked Finance for one; one escalated."""
     finance_list = meeting.need_list_for(org.finance)
     sales_list = meeting.need_list_for(org.sales)
@@ -70,6 +74,13 @@ def complete(version, by):
 @pytest.fixture
 def ready_sla(sla, org):
     """The draft with every rough detail completed, ready to sign."""
+    complete(services.latest_version(sla), org.priya)
+    return sla
+
+
+def make_ready_sla(meeting, org):
+    """For tests outside this folder: close ``meeting`` and complete its SLA draft."""
+    sla = services.sla_draft_from_meeting(meeting=close_with_agreements(meeting, org), by=org.priya)
     complete(services.latest_version(sla), org.priya)
     return sla
 

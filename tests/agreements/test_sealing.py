@@ -87,3 +87,14 @@ def test_production_refuses_to_make_up_a_key(settings, tmp_path):
     settings.SIGNING_KEY = settings.SIGNING_CERT = ""
     with pytest.raises(ImproperlyConfigured):
         sealing.key_and_certificate_paths()
+
+
+def test_sealing_and_checking_work_inside_a_running_event_loop(db):
+    """Under ASGI or Playwright a loop may be running; pyHanko's sync calls must still work."""
+    import asyncio
+
+    async def inside() -> bool:
+        sealed = sealing.seal(pdf.html_to_pdf("<p>Hello</p>"), reason="test")
+        return sealing.check_seal(sealed).ok
+
+    assert asyncio.run(inside())

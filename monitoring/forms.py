@@ -54,3 +54,25 @@ class RespondForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class ReviewForm(forms.Form):
+    scheduled_for = forms.DateTimeField(
+        label="When", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    place = forms.CharField(
+        label="Where", max_length=300, help_text="A room, or a video-call link."
+    )
+    facilitator = forms.ModelChoiceField(queryset=None, label="Facilitator")
+
+    def __init__(self, *args, facilitators=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["facilitator"].queryset = facilitators
+
+
+class ReviewRequestForm(forms.Form):
+    note = forms.CharField(
+        label="What should the review look at?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

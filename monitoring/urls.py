@@ -7,6 +7,7 @@ app_name = "monitoring"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("agreements/<int:pk>/", views.performance, name="performance"),
+    path("agreements/<int:pk>/review/", views.review, name="review"),
     path("agreements/<int:pk>/report.pdf", views.report_pdf, name="report"),
     path("agreements/<int:pk>/services/<int:service_pk>/record/", views.record, name="record"),
     path(

@@ -12,11 +12,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agreements.models import SLA, SLAService
 from monitoring import charts, permissions, report, selectors, services
-from monitoring.forms import CorrectForm, ExplanationForm, RecordForm, RespondForm
+from monitoring import review as review_service
+from monitoring.forms import (
+    CorrectForm,
+    ExplanationForm,
+    RecordForm,
+    RespondForm,
+    ReviewForm,
+    ReviewRequestForm,
+)
 from monitoring.models import Explanation, Measurement
 from monitoring.services import MonitoringError
 
@@ -68,6 +76,8 @@ def performance_context(request: HttpRequest, sla: SLA, **extra: Any) -> dict[st
         "correct_form": CorrectForm(),
         "explanation_form": ExplanationForm(),
         "respond_form": RespondForm(),
+        "can_review": review_service.can_open_review(user, sla)
+        or review_service.can_request_review(user, sla),
     }
     context.update(extra)
     return context
@@ -216,3 +226,64 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     filename = f"performance-{sla.pk}-{quarter.slug}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _facilitators():
+    from django.contrib.auth import get_user_model
+
+    from exchange.models import OrgRole
+
+    return (
+        get_user_model()
+        .objects.filter(org_roles__role=OrgRole.Role.FACILITATOR)
+        .order_by("first_name", "last_name")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open a review exchange from the agreement (facilitators, managers), or ask for one (heads)."""
+    sla = get_sla_for(request.user, pk)
+    user = request.user
+    may_open = review_service.can_open_review(user, sla)
+    may_ask = review_service.can_request_review(user, sla)
+    if not (may_open or may_ask):
+        raise PermissionDenied("Only the heads, a facilitator or a manager review an agreement.")
+    context: dict[str, Any] = {
+        "sla": sla,
+        "meeting": sla.meeting,
+        "version": selectors.signed_version(sla),
+        "under_way": review_service.open_review(sla),
+        "may_open": may_open,
+        "may_ask": may_ask,
+    }
+    form = ReviewForm(
+        request.POST if request.method == "POST" and may_open else None,
+        facilitators=_facilitators(),
+        initial={"facilitator": sla.meeting.facilitator_id, "place": sla.meeting.place},
+    )
+    ask_form = ReviewRequestForm(request.POST if request.method == "POST" and may_ask else None)
+    context.update(form=form, ask_form=ask_form)
+    if request.method == "POST":
+        try:
+            if may_open:
+                if not form.is_valid():
+                    return render(request, "monitoring/review.html", context, status=400)
+                meeting = review_service.review_open(sla=sla, by=user, **form.cleaned_data)
+                messages.success(
+                    request,
+                    "Review exchange scheduled. The need lists start from the agreement's "
+                    "services; the heads now edit them as usual.",
+                )
+                return redirect("meetings:detail", pk=meeting.pk)
+            ask_form.is_valid()
+            review_service.review_request(
+                sla=sla, by=user, note=ask_form.cleaned_data.get("note", "")
+            )
+            messages.success(request, "The facilitator has been asked to open a review exchange.")
+            return redirect(_page_url(sla))
+        except MonitoringError as refusal:
+            context["refusal"] = refusal.message
+            return render(request, "monitoring/review.html", context, status=refusal.status)
+    return render(request, "monitoring/review.html", context)

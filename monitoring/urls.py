@@ -5,6 +5,10 @@ from monitoring import views
 app_name = "monitoring"
 
 urlpatterns = [
+    path("calendar/", views.calendar_page, name="calendar"),
+    path("calendar/mine.ics", views.calendar_download, name="calendar_download"),
+    path("calendar/feed/<str:token>.ics", views.calendar_feed, name="feed"),
+    path("calendar/exchanges/<int:meeting_pk>.ics", views.meeting_ics, name="meeting_ics"),
     path("", views.overview, name="overview"),
     path("agreements/<int:pk>/", views.performance, name="performance"),
     path("agreements/<int:pk>/review/", views.review, name="review"),

@@ -8,14 +8,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agreements.models import SLA, SLAService
-from monitoring import charts, permissions, report, selectors, services
+from exchange import permissions as org
+from meetings.models import Meeting
+from monitoring import charts, ics, permissions, report, selectors, services
 from monitoring import review as review_service
 from monitoring.forms import (
     CorrectForm,
@@ -25,7 +27,7 @@ from monitoring.forms import (
     ReviewForm,
     ReviewRequestForm,
 )
-from monitoring.models import Explanation, Measurement
+from monitoring.models import CalendarToken, Explanation, Measurement
 from monitoring.services import MonitoringError
 
 
@@ -287,3 +289,53 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             context["refusal"] = refusal.message
             return render(request, "monitoring/review.html", context, status=refusal.status)
     return render(request, "monitoring/review.html", context)
+
+
+# --- calendars -------------------------------------------------------------------------
+
+
+def _ics(calendar, filename: str, *, attachment: bool = True) -> HttpResponse:
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    disposition = "attachment" if attachment else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response["Cache-Control"] = "private, max-age=0"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_page(request: HttpRequest) -> HttpResponse:
+    """The person's calendar feed address; POST makes a new secret (the old one stops working)."""
+    if request.method == "POST":
+        CalendarToken.objects.filter(user=request.user).delete()
+        messages.success(request, "A new feed address was made; the old one no longer works.")
+        return redirect("monitoring:calendar")
+    token, _ = CalendarToken.objects.get_or_create(user=request.user)
+    feed = request.build_absolute_uri(reverse("monitoring:feed", kwargs={"token": token.token}))
+    return render(request, "monitoring/calendar.html", {"feed": feed})
+
+
+@login_required
+@require_GET
+def calendar_download(request: HttpRequest) -> HttpResponse:
+    return _ics(ics.calendar_for(request.user), "expectations-exchange.ics")
+
+
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """For calendar apps: no session, the secret in the address says whose calendar it is."""
+    found = CalendarToken.objects.select_related("user").filter(token=token).first()
+    if found is None or not found.user.is_active:
+        raise Http404("No such calendar.")
+    return _ics(ics.calendar_for(found.user), "expectations-exchange.ics", attachment=False)
+
+
+@login_required
+@require_GET
+def meeting_ics(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("department_a", "department_b"), pk=meeting_pk
+    )
+    if not org.can_view_meeting(request.user, meeting):
+        raise PermissionDenied("This exchange is not yours to see.")
+    return _ics(ics.calendar_for_meeting(meeting), f"exchange-{meeting.pk}.ics")

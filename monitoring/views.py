@@ -56,28 +56,50 @@ def _page_url(sla: SLA, service: SLAService | None = None) -> str:
     return f"{url}#measure-{service.pk}" if service is not None else url
 
 
+def _row_forms(
+    row: selectors.PeriodRow, service_pk: int, can_record: bool, can_respond: bool
+) -> dict[str, Any]:
+    """A period with the forms its viewer may use, each with its own field ids."""
+    key = f"{service_pk}_{row.period.start:%Y%m%d}"
+    measurement = row.measurement
+    forms: dict[str, Any] = {"row": row}
+    if measurement is None:
+        if can_record:
+            forms["record_form"] = RecordForm(auto_id=f"id_record_{key}_%s")
+        return forms
+    if can_record:
+        forms["correct_form"] = CorrectForm(auto_id=f"id_correct_{measurement.pk}_%s")
+        if row.needs_explanation:
+            forms["explanation_form"] = ExplanationForm(auto_id=f"id_explain_{measurement.pk}_%s")
+    if can_respond and row.awaiting_answer:
+        forms["respond_form"] = RespondForm(auto_id=f"id_respond_{measurement.pk}_%s")
+    return forms
+
+
 def performance_context(request: HttpRequest, sla: SLA, **extra: Any) -> dict[str, Any]:
     user = request.user
     records = selectors.performance(sla)
-    measures = [
-        {
-            "record": record,
-            "chart": charts.chart_for(record),
-            "rows": list(reversed(record.rows)),
-            "can_record": permissions.can_record(user, record.service),
-            "can_respond": permissions.can_respond(user, record.service),
-        }
-        for record in records
-    ]
+    measures = []
+    for record in records:
+        can_record = permissions.can_record(user, record.service)
+        can_respond = permissions.can_respond(user, record.service)
+        measures.append(
+            {
+                "record": record,
+                "chart": charts.chart_for(record),
+                "rows": [
+                    _row_forms(row, record.service.pk, can_record, can_respond)
+                    for row in reversed(record.rows)
+                ],
+                "can_record": can_record,
+                "can_respond": can_respond,
+            }
+        )
     context = {
         "sla": sla,
         "meeting": sla.meeting,
         "version": selectors.signed_version(sla),
         "measures": measures,
-        "record_form": RecordForm(),
-        "correct_form": CorrectForm(),
-        "explanation_form": ExplanationForm(),
-        "respond_form": RespondForm(),
         "can_review": review_service.can_open_review(user, sla)
         or review_service.can_request_review(user, sla),
     }

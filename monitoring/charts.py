@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from monitoring.selectors import MeasureRecord
 
 WIDTH, HEIGHT = 640, 220
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 36
+LEFT, RIGHT, TOP, BOTTOM = 48, 24, 16, 36
+INSET = 14  # keeps the first and last points off the frame
 
 
 @dataclass(frozen=True)
@@ -71,10 +72,10 @@ def chart_for(record: MeasureRecord) -> Chart | None:
     margin = (high - low) * 0.1
     low, high = low - margin, high + margin
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    step = plot_w / max(len(rows) - 1, 1)
+    step = (plot_w - 2 * INSET) / max(len(rows) - 1, 1)
 
     def x(i: int) -> float:
-        return round(LEFT + (i * step if len(rows) > 1 else plot_w / 2), 1)
+        return round(LEFT + (INSET + i * step if len(rows) > 1 else plot_w / 2), 1)
 
     def y(v: float) -> float:
         return round(TOP + plot_h * (high - v) / (high - low), 1)

@@ -38,6 +38,10 @@ class Quarter:
         return dt.date(self.year, 3 * self.number + 1, 1)
 
     @property
+    def last_day(self) -> dt.date:
+        return self.end - dt.timedelta(days=1)
+
+    @property
     def label(self) -> str:
         return f"{self.year} Q{self.number}"
 
@@ -57,10 +61,17 @@ class Quarter:
 
 
 def report_context(sla: SLA, quarter: Quarter) -> dict[str, Any]:
-    today = min(timezone.localdate(), quarter.end)
     measures = []
-    for record in selectors.performance(sla, today=today):
-        rows = [r for r in record.rows if quarter.start <= r.period.start < quarter.end]
+    for full in selectors.performance(sla):
+        # The record up to the quarter: its periods that started before the quarter ended.
+        upto = [r for r in full.rows if r.period.start < quarter.end]
+        record = selectors.MeasureRecord(
+            service=full.service,
+            target=full.target,
+            rows=upto,
+            compliance=[selectors.compliance(upto, n) for n in selectors.WINDOWS],
+        )
+        rows = [r for r in upto if r.period.start >= quarter.start]
         measures.append({"record": record, "chart": charts.chart_for(record), "rows": rows})
     return {
         "css": agreement_pdf.print_css(),

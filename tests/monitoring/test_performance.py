@@ -149,3 +149,24 @@ def test_report_pdf(orders, org, as_user):
         .status_code
         == 403
     )
+
+
+def test_report_covers_the_periods_started_in_the_quarter(orders, org):
+    from monitoring import report
+
+    for start in (dt.date(2026, 1, 5), dt.date(2026, 2, 5), dt.date(2026, 3, 5)):
+        services.measurement_record(
+            service=orders, period_start=start, by=org.sam, value_text="96%"
+        )
+    quarter = report.Quarter.parse("2026Q1")
+    assert quarter.last_day == dt.date(2026, 3, 31)
+    context = report.report_context(orders.version.sla, quarter)
+    measure = next(m for m in context["measures"] if m["record"].service == orders)
+    assert [r.period.start for r in measure["rows"]] == [
+        dt.date(2026, 1, 5),
+        dt.date(2026, 2, 5),
+        dt.date(2026, 3, 5),
+    ]
+    assert measure["record"].compliance[0].percent == 100
+    assert report.Quarter.last_complete(dt.date(2026, 2, 1)) == report.Quarter(2025, 4)
+    assert report.Quarter.parse("rubbish") is None

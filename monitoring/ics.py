@@ -20,7 +20,7 @@ from icalendar import Calendar, Event
 from agreements.models import SLAService, VersionStatus
 from exchange.models import Membership
 from meetings.models import Meeting, Step
-from monitoring import periods
+from monitoring import periods, selectors
 
 MEETING_LENGTH = dt.timedelta(hours=2)
 HORIZON = dt.timedelta(days=366)
@@ -84,9 +84,12 @@ def review_event(service: SLAService) -> Event:
     )
 
 
-def due_events(service: SLAService, today: dt.date) -> Iterable[Event]:
+def due_events(
+    service: SLAService, today: dt.date, recorded: set[dt.date] | None = None
+) -> Iterable[Event]:
     """The due date of every period not yet recorded, up to a year ahead."""
-    recorded = {m.period_start for m in service.measurements.all()}
+    if recorded is None:
+        recorded = {m.period_start for m in service.measurements.all()}
     sla_id = service.version.sla_id
     url = _url(reverse("monitoring:performance", kwargs={"pk": sla_id})) + f"#measure-{service.pk}"
     for period in periods.due_periods(
@@ -129,14 +132,16 @@ def calendar_for(user: AbstractBaseUser, today: dt.date | None = None) -> Calend
             | Q(version__sla__meeting__facilitator=user)
         )
         .select_related("provider", "recipient", "version")
-        .prefetch_related("measurements")
         .distinct()
     )
+    services = list(services)
+    lineage = selectors.measurements_by_lineage({s.version.sla_id for s in services})
     for service in services:
         if service.review_date:
             calendar.add_component(review_event(service))
         if service.provider_id in departments:
-            for event in due_events(service, today):
+            recorded = {m.period_start for m in lineage.get(selectors.lineage_key(service), [])}
+            for event in due_events(service, today, recorded):
                 calendar.add_component(event)
     return calendar
 

@@ -83,9 +83,51 @@ def compliance(rows: list[PeriodRow], window: int) -> Compliance:
     )
 
 
-def measure_record(service: SLAService, today: dt.date) -> MeasureRecord:
-    """One service's due periods with their measurements (uses prefetched measurements)."""
-    by_start = {m.period_start: m for m in service.measurements.all()}
+def lineage_key(service: SLAService) -> tuple:
+    """What makes a service "the same measure" across versions of one agreement.
+
+    A new version copies (or, after a review, restates) the services; their
+    measurements stay with the version they were recorded under, and the
+    record of a measure carries on across versions.
+    """
+    return (
+        service.version.sla_id,
+        service.provider_id,
+        service.recipient_id,
+        service.measure_what.strip().lower(),
+        service.measure_frequency,
+    )
+
+
+def measurements_by_lineage(sla_ids: Iterable[int]) -> dict[tuple, list[Measurement]]:
+    """Every measurement of these agreements, grouped by ``lineage_key``, newest version first."""
+    grouped: dict[tuple, list[Measurement]] = {}
+    measurements = (
+        Measurement.objects.filter(service__version__sla_id__in=list(sla_ids))
+        .select_related("service__version", "recorded_by")
+        .prefetch_related(
+            Prefetch(
+                "explanations",
+                queryset=Explanation.objects.select_related("written_by", "responded_by"),
+            ),
+            "changes__by",
+        )
+        .order_by("-service__version__number", "period_start")
+    )
+    for measurement in measurements:
+        grouped.setdefault(lineage_key(measurement.service), []).append(measurement)
+    return grouped
+
+
+def measure_record(
+    service: SLAService, today: dt.date, measurements: Iterable[Measurement] | None = None
+) -> MeasureRecord:
+    """One service's due periods with their measurements (its own, or its lineage's)."""
+    if measurements is None:
+        measurements = service.measurements.all()
+    by_start: dict[dt.date, Measurement] = {}
+    for m in measurements:
+        by_start.setdefault(m.period_start, m)
     rows = [
         PeriodRow(
             period=p,
@@ -102,17 +144,9 @@ def measure_record(service: SLAService, today: dt.date) -> MeasureRecord:
     )
 
 
-def _measurements() -> Prefetch:
-    return Prefetch(
-        "measurements",
-        queryset=Measurement.objects.select_related("recorded_by").prefetch_related(
-            Prefetch(
-                "explanations",
-                queryset=Explanation.objects.select_related("written_by", "responded_by"),
-            ),
-            "changes__by",
-        ),
-    )
+def records_for(services: list[SLAService], today: dt.date) -> list[MeasureRecord]:
+    lineage = measurements_by_lineage({s.version.sla_id for s in services})
+    return [measure_record(s, today, lineage.get(lineage_key(s), [])) for s in services]
 
 
 def signed_version(sla: SLA) -> SLAVersion | None:
@@ -124,7 +158,6 @@ def measured_services(version: SLAVersion) -> QuerySet[SLAService]:
     return (
         SLAService.objects.filter(version=version)
         .select_related("provider", "recipient", "version")
-        .prefetch_related(_measurements())
         .order_by("position", "id")
     )
 
@@ -134,7 +167,7 @@ def performance(sla: SLA, today: dt.date | None = None) -> list[MeasureRecord]:
     if version is None:
         return []
     today = today or timezone.localdate()
-    return [measure_record(s, today) for s in measured_services(version)]
+    return records_for(list(measured_services(version)), today)
 
 
 # --- what people owe -------------------------------------------------------------------
@@ -160,7 +193,6 @@ def _signed_services() -> QuerySet[SLAService]:
     return (
         SLAService.objects.filter(version__status=VersionStatus.SIGNED)
         .select_related("provider", "recipient", "version__sla")
-        .prefetch_related(_measurements())
         .order_by("version__sla_id", "position", "id")
     )
 
@@ -181,8 +213,8 @@ def attention_for(user: AbstractBaseUser, today: dt.date | None = None) -> Atten
     heads = {m.department_id for m in memberships if m.role == Membership.Role.HEAD}
     if not member_of:
         return attention
-    for service in _signed_services().filter(provider_id__in=member_of):
-        record = measure_record(service, today)
+    for record in records_for(list(_signed_services().filter(provider_id__in=member_of)), today):
+        service = record.service
         attention.overdue += [(service, r.period) for r in record.overdue]
         attention.to_explain += [r.measurement for r in record.unexplained]
     if heads:
@@ -190,7 +222,10 @@ def attention_for(user: AbstractBaseUser, today: dt.date | None = None) -> Atten
             Explanation.objects.filter(
                 status=Explanation.Status.AWAITING,
                 measurement__service__recipient_id__in=heads,
-                measurement__service__version__status=VersionStatus.SIGNED,
+                measurement__service__version__status__in=[
+                    VersionStatus.SIGNED,
+                    VersionStatus.SUPERSEDED,
+                ],
             ).select_related(
                 "measurement__service__provider",
                 "measurement__service__version",
@@ -243,7 +278,7 @@ def overview(
     summaries = []
     for sla in agreement_selectors.slas_for_user(user):
         version = next((v for v in sla.versions.all() if v.status == VersionStatus.SIGNED), None)
-        records = [measure_record(s, today) for s in measured_services(version)] if version else []
+        records = records_for(list(measured_services(version)), today) if version else []
         totals = [compliance(r.rows, 12) for r in records]
         summaries.append(
             SLASummary(

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from agreements.models import SLAService, VersionStatus
 from exchange.models import Membership
-from monitoring import periods, permissions
+from monitoring import periods, permissions, selectors
 from monitoring.models import Explanation, Measurement, MeasurementChange
 from monitoring.targets import parse_number, parse_target
 
@@ -64,11 +64,13 @@ def _mail_on_commit(subject: str, body: str, recipients: list[str]) -> None:
         transaction.on_commit(send)
 
 
-def _service(service: SLAService) -> SLAService:
+def _service(service: SLAService, *, recorded: bool = False) -> SLAService:
+    """The service, if its version is signed (or, for what was recorded, since superseded)."""
     service = SLAService.objects.select_related("version", "provider", "recipient").get(
         pk=service.pk
     )
-    if service.version.status != VersionStatus.SIGNED:
+    allowed = {VersionStatus.SIGNED} | ({VersionStatus.SUPERSEDED} if recorded else set())
+    if service.version.status not in allowed:
         raise MonitoringError(
             "Only services of the signed, current version of an agreement are measured."
         )
@@ -152,7 +154,8 @@ def measurement_record(
             status=403,
         )
     period = _check_period(service, period_start, today or timezone.localdate())
-    if Measurement.objects.filter(service=service, period_start=period.start).exists():
+    lineage = selectors.measurements_by_lineage([service.version.sla_id])
+    if any(m.period_start == period.start for m in lineage.get(selectors.lineage_key(service), [])):
         raise MonitoringError("This period is already recorded: correct it instead.")
     value, is_met = _judge(service, value_text, met)
     measurement = Measurement(
@@ -188,7 +191,7 @@ def measurement_correct(
 ) -> Measurement:
     """Correct a recorded value; the history keeps who, when, before and after."""
     measurement = Measurement.objects.select_for_update().get(pk=measurement.pk)
-    service = _service(measurement.service)
+    service = _service(measurement.service, recorded=True)
     if not permissions.can_record(by, service):
         raise MonitoringError(
             f"Only {service.provider.name}, who provides this service, corrects its measures.",
@@ -233,7 +236,7 @@ def explanation_write(
 ) -> Explanation:
     """The provider explains a missed period (again, when the recipient asked for more)."""
     measurement = Measurement.objects.select_for_update().get(pk=measurement.pk)
-    service = _service(measurement.service)
+    service = _service(measurement.service, recorded=True)
     if not permissions.can_explain(by, service):
         raise MonitoringError(
             f"Only {service.provider.name}, who provides this service, explains a miss.",
@@ -284,7 +287,7 @@ def explanation_respond(
         .select_related("measurement")
         .get(pk=explanation.pk)
     )
-    service = _service(explanation.measurement.service)
+    service = _service(explanation.measurement.service, recorded=True)
     if not permissions.can_respond(by, service):
         raise MonitoringError(
             f"Only the head of {service.recipient.name}, who receives this service, answers an "

@@ -23,3 +23,5 @@ urlpatterns = [
     path("monitoring/", include("monitoring.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "exchange.errors.permission_denied"

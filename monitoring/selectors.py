@@ -298,5 +298,5 @@ def overview(
     return sorted(summaries, key=key, reverse=sort.startswith("-"))
 
 
-def can_see_overview(user: AbstractBaseUser) -> bool:
+def is_manager(user: AbstractBaseUser) -> bool:
     return org.is_manager(user)

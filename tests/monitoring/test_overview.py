@@ -8,8 +8,13 @@ from tests.factories import give_role, make_department, make_meeting, make_user
 from tests.monitoring.conftest import START
 
 
-def test_only_managers(org, as_user, signed):
-    assert as_user(org.fiona).get(reverse("monitoring:overview")).status_code == 403
+def test_others_see_the_agreements_they_take_part_in(org, as_user, signed):
+    assert (
+        "Finance and Sales"
+        in as_user(org.fiona).get(reverse("monitoring:overview")).content.decode()
+    )
+    page = as_user(org.olive).get(reverse("monitoring:overview")).content.decode()
+    assert "Finance and Sales" not in page and "No agreements for you yet" in page
 
 
 def test_lists_every_agreement_in_remit_with_compliance(org, as_user, orders):

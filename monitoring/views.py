@@ -114,25 +114,61 @@ def performance(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "monitoring/performance.html", performance_context(request, sla))
 
 
-def _refused(request: HttpRequest, sla: SLA, message: str, status: int, form: Form | None = None):
-    errors = []
-    if form is not None:
-        errors = [
-            f"{form.fields[f].label if f in form.fields else ''}: {e}".lstrip(": ")
-            for f, es in form.errors.items()
-            for e in es
-        ]
-    context = performance_context(request, sla, refusal=message, refusal_details=errors)
+def _fragment(
+    request: HttpRequest, sla: SLA, service: SLAService, status: int = 200, **extra: Any
+) -> HttpResponse:
+    """The one measure's section (for htmx), with a note of what happened."""
+    context = performance_context(request, sla)
+    key = selectors.lineage_key(service)
+    measure = next(
+        (m for m in context["measures"] if selectors.lineage_key(m["record"].service) == key),
+        None,
+    )
+    if measure is None:  # the version changed under the form: show the whole page
+        return render(request, "monitoring/performance.html", context, status=status)
+    measure.update(extra)
+    context["measure"] = measure
+    return render(request, "monitoring/performance.html#measure", context, status=status)
+
+
+def _errors(form: Form | None) -> list[str]:
+    if form is None:
+        return []
+    return [
+        f"{form.fields[name].label}: {error}" if name in form.fields else error
+        for name, errors in form.errors.items()
+        for error in errors
+    ]
+
+
+def _refused(
+    request: HttpRequest,
+    sla: SLA,
+    service: SLAService,
+    message: str,
+    status: int,
+    form: Form | None = None,
+) -> HttpResponse:
+    if request.htmx:
+        return _fragment(
+            request, sla, service, status, refusal=message, refusal_details=_errors(form)
+        )
+    context = performance_context(request, sla, refusal=message, refusal_details=_errors(form))
     return render(request, "monitoring/performance.html", context, status=status)
 
 
 def _run(request: HttpRequest, sla: SLA, form: Form, action, done: str, service: SLAService):
+    """Validate, call the service, then show the measure again (htmx) or redirect to it."""
     if not form.is_valid():
-        return _refused(request, sla, "Nothing was saved: check what you wrote.", 400, form)
+        return _refused(
+            request, sla, service, "Nothing was saved: check what you wrote.", 400, form
+        )
     try:
         action(form.cleaned_data)
     except MonitoringError as refusal:
-        return _refused(request, sla, refusal.message, refusal.status)
+        return _refused(request, sla, service, refusal.message, refusal.status)
+    if request.htmx:
+        return _fragment(request, sla, service, done=done)
     messages.success(request, done)
     return redirect(_page_url(sla, service))
 

@@ -170,3 +170,37 @@ def test_report_covers_the_periods_started_in_the_quarter(orders, org):
     assert measure["record"].compliance[0].percent == 100
     assert report.Quarter.last_complete(dt.date(2026, 2, 1)) == report.Quarter(2025, 4)
     assert report.Quarter.parse("rubbish") is None
+
+
+def test_htmx_recording_answers_with_the_measure_section(orders, org, as_user):
+    headers = {"HX-Request": "true"}
+    response = as_user(org.sean).post(
+        record_url(orders),
+        {"period_start": START.isoformat(), "value_text": "91%"},
+        headers=headers,
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in body
+    assert body.strip().startswith(
+        f'<section class="card stack perf-measure" id="measure-{orders.pk}"'
+    )
+    assert "Measurement recorded." in body and "perf-chart__point--missed" in body
+    assert "Explain this miss" in body
+
+
+def test_htmx_refusal_shows_in_the_section_and_changes_nothing(orders, org, as_user):
+    response = as_user(org.fiona).post(
+        record_url(orders),
+        {"period_start": START.isoformat(), "value_text": "91%"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "<html" not in body and "Only Sales" in body
+    response = as_user(org.sean).post(
+        record_url(orders), {"period_start": START.isoformat()}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 400
+    assert "Actual value: This field is required." in response.content.decode()
+    assert not Measurement.objects.exists()

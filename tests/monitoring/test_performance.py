@@ -204,3 +204,11 @@ def test_htmx_refusal_shows_in_the_section_and_changes_nothing(orders, org, as_u
     assert response.status_code == 400
     assert "Actual value: This field is required." in response.content.decode()
     assert not Measurement.objects.exists()
+
+
+def test_a_draft_agreement_has_nothing_to_measure_yet(meeting, org, as_user):
+    from agreements import services as agreement_services
+
+    draft = agreement_services.sla_draft_from_meeting(meeting=meeting, by=org.priya)
+    page = as_user(org.fiona).get(url(draft)).content.decode()
+    assert "Performance is recorded once both heads have signed" in page

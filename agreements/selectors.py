@@ -139,3 +139,11 @@ def version_for_download(user: AbstractBaseUser, pk: int, number: int) -> Downlo
         pdf_sha256=digest or "",
         visible=bool(visible),
     )
+
+
+def sla_url_for(meeting: Meeting) -> str | None:
+    """The address of a meeting's agreement, once closing has drafted one (for meeting pages)."""
+    from django.urls import reverse
+
+    sla_id = SLA.objects.filter(meeting=meeting).values_list("pk", flat=True).first()
+    return reverse("agreements:detail", args=[sla_id]) if sla_id else None

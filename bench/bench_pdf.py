@@ -5,8 +5,8 @@ Prints ``pdf.render_ms`` (template + WeasyPrint, as the product renders),
 through bare WeasyPrint: the floor), ``pdf.render_seal_vs_bare`` (target <= 1.5)
 and ``pdf.download_vs_static``: requests per second downloading the stored PDF
 through the logged-in, permission-checked view against WhiteNoise serving a
-static file of the same size, both over HTTP from one local WSGI server
-(target >= 0.5). ``pdf.download_vs_static_in_process`` is the same through
+static file of the same size, both over HTTP (kept-alive connection) from the
+app under uvicorn, as ``make run`` serves it (target >= 0.5). ``pdf.download_vs_static_in_process`` is the same through
 Django's test client, without HTTP: the pure cost of the Django stack.
 
 It runs on a throwaway SQLite database in a temporary folder unless Django is
@@ -18,13 +18,13 @@ from __future__ import annotations
 import datetime as dt
 import http.client
 import os
+import socket
 import statistics
+import subprocess
+import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
-from socketserver import ThreadingMixIn
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 SERVICES = 30
 RUNS = 5
@@ -134,13 +134,35 @@ def _build_sla():
     return version, margaret
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-class _ThreadingServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
+def _start_server() -> tuple[subprocess.Popen, int]:
+    """The app under uvicorn (as ``make run`` serves it), on a free local port."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "exchange.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=os.environ.copy(),
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(150):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return server, port
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise RuntimeError("uvicorn did not start")
 
 
 def _rounds(fetchers: dict[str, object], rounds: int = 5, per_round: int = REQUESTS // 5):
@@ -171,7 +193,6 @@ def run() -> dict[str, object]:
     _setup()
     import weasyprint
     from django.conf import settings
-    from django.core.wsgi import get_wsgi_application
     from django.test import Client
 
     from agreements import pdf, sealing, services
@@ -211,22 +232,16 @@ def run() -> dict[str, object]:
 
         in_process = _rounds({"download": in_process_download, "static": in_process_static})
 
-        server = make_server(
-            "127.0.0.1", 0, get_wsgi_application(), _ThreadingServer, _QuietHandler
-        )
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        port = server.server_address[1]
-        cookie = (
-            f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
-        )
+        server, port = _start_server()
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}", "Host": "127.0.0.1"}
+        connection = http.client.HTTPConnection("127.0.0.1", port)  # kept alive
 
         def over_http(path: str):
             def fetch() -> None:
-                connection = http.client.HTTPConnection("127.0.0.1", port)
-                connection.request("GET", path, headers={"Cookie": cookie, "Host": "127.0.0.1"})
+                connection.request("GET", path, headers=headers)
                 response = connection.getresponse()
                 body = response.read()
-                connection.close()
                 assert response.status == 200 and len(body) == len(sealed), response.status
 
             return fetch
@@ -236,8 +251,8 @@ def run() -> dict[str, object]:
         )
     finally:
         if server is not None:
-            server.shutdown()
-            server.server_close()
+            server.terminate()
+            server.wait(timeout=10)
         static_file.unlink(missing_ok=True)
         _clean_up(version)
     render_ms, seal_ms, bare_ms = timings["render"], timings["seal"], timings["bare"]

@@ -61,3 +61,15 @@ def test_drafting_twice_returns_the_same_agreement(sla, closed_meeting, org):
 def test_a_service_is_not_complete_without_who_measures(sla):
     service = services.latest_version(sla).services.first()
     assert service.missing == ["who measures"]
+
+
+def test_meeting_pages_can_link_to_the_agreement(sla, closed_meeting, meeting):
+    from agreements.selectors import sla_url_for
+
+    assert sla_url_for(closed_meeting) == f"/agreements/{sla.pk}/"
+
+
+def test_before_closing_there_is_nothing_to_link_to(meeting):
+    from agreements.selectors import sla_url_for
+
+    assert sla_url_for(meeting) is None

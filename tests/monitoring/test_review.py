@@ -5,6 +5,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from agreements import selectors as agreement_selectors
 from agreements import services as agreement_services
 from agreements.models import VersionStatus
 from meetings.models import ItemStatus, Meeting, NeedItem, Origin, Step
@@ -108,3 +109,24 @@ def test_closing_the_review_makes_the_next_version(signed, org):
         "Signed order forms (revised)",
     ]
     assert versions[1].changes.filter(kind="review_drafted").exists()
+    assert agreement_selectors.sla_url_for(meeting) == reverse(
+        "agreements:detail", args=[signed.pk]
+    )
+
+
+def test_closing_the_review_through_the_meeting_service(signed, org):
+    from meetings import services as meeting_services
+
+    meeting = open_review(signed, org.priya)
+    for item in NeedItem.objects.filter(need_list__meeting=meeting):
+        item.status = ItemStatus.AGREED
+        item.agreed_service = item.service
+        item.agreed_level = item.service_level
+        item.agreed_start = dt.date(2026, 9, 1)
+        item.agreed_origin = Origin.YES
+        item.save()
+    meeting.step = Step.CLOSING
+    meeting.save()
+    meeting_services.meeting_close(meeting=meeting, by=org.priya)
+    assert signed.versions.count() == 2
+    assert not agreement_services.SLA.objects.filter(meeting=meeting).exists()

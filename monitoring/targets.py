@@ -14,12 +14,18 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
-AT_MOST_WORDS = re.compile(
-    r"(at most|no more than|not more than|fewer than|less than|under|below|max(imum)?|within|"
-    r"<|≤|\b(minute|hour|day|week|month)s?\b(?! of)|errors?|complaints?|incidents?|late)",
+AT_LEAST = re.compile(r"at least|no fewer than|not less than|minimum|\bmin\b|≥|>", re.IGNORECASE)
+AT_MOST = re.compile(
+    r"at most|no more than|not more than|fewer than|less than|\bunder\b|\bbelow\b|"
+    r"\bmax(imum)?\b|≤|<",
     re.IGNORECASE,
 )
-AT_LEAST_WORDS = re.compile(r"(at least|no fewer than|minimum|min\b|>|≥|%| of )", re.IGNORECASE)
+SHARE = re.compile(r"%|\bof\b|per ?cent", re.IGNORECASE)
+LESS_IS_BETTER = re.compile(
+    r"\bwithin\b|\b(second|minute|hour|day|week|month)s?\b|\berrors?\b|\bcomplaints?\b|"
+    r"\bincidents?\b|\blate\b|\bdefects?\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -46,16 +52,18 @@ def parse_number(text: str) -> Decimal | None:
 
 
 def parse_target(text: str) -> Target | None:
+    """The number in the target and which way is good: explicit words first ("at least",
+    "no more than"), then shares ("95%", "11 of 12") are at least, then durations and counts
+    of bad things ("2 working days", "within 4 hours", "3 errors") are at most."""
     number = parse_number(text)
     if number is None:
         return None
-    at_most = bool(AT_MOST_WORDS.search(text)) and not re.search(
-        r"at least|no fewer than|minimum|≥|>", text, re.IGNORECASE
-    )
-    if AT_LEAST_WORDS.search(text) and not re.search(
-        r"at most|no more than|not more than|fewer than|less than|within|under|below|≤|<",
-        text,
-        re.IGNORECASE,
-    ):
+    if AT_LEAST.search(text):
         at_most = False
+    elif AT_MOST.search(text):
+        at_most = True
+    elif SHARE.search(text):
+        at_most = False
+    else:
+        at_most = bool(LESS_IS_BETTER.search(text))
     return Target(number=number, at_most=at_most)

@@ -19,6 +19,11 @@ from monitoring.targets import parse_number, parse_target
         ("≥ 98.5 %", "98.5", False),
         ("< 2", "2", True),
         ("12", "12", False),
+        ("95% within 2 days", "95", False),
+        ("not less than 90%", "90", False),
+        ("no fewer than 4 visits", "4", False),
+        ("under 5 defects", "5", True),
+        ("11 of 12 months on time", "11", False),
     ],
 )
 def test_parse_target(text, number, at_most):

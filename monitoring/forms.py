@@ -68,6 +68,7 @@ class ReviewForm(forms.Form):
     def __init__(self, *args, facilitators=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["facilitator"].queryset = facilitators
+        self.fields["facilitator"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
 class ReviewRequestForm(forms.Form):

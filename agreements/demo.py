@@ -57,7 +57,8 @@ REQUESTS = [
 
 def build(people: SimpleNamespace) -> SLA:
     now = timezone.now()
-    start = (now + dt.timedelta(days=14)).date()
+    # The services started about seven months ago, so the monitoring demo has a record to show.
+    start = (now - dt.timedelta(days=200)).date()
     meeting = Meeting.objects.create(
         title="Finance and Sales: order to cash",
         department_a=people.finance,

@@ -146,4 +146,9 @@ def sla_url_for(meeting: Meeting) -> str | None:
     from django.urls import reverse
 
     sla_id = SLA.objects.filter(meeting=meeting).values_list("pk", flat=True).first()
+    if sla_id is None and meeting.review_of_id is not None and meeting.closed_at is not None:
+        from agreements.services import _reviewed_sla
+
+        reviewed = _reviewed_sla(meeting)  # a review's outcome is the next version of this one
+        sla_id = reviewed.pk if reviewed is not None else None
     return reverse("agreements:detail", args=[sla_id]) if sla_id else None

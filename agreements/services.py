@@ -210,6 +210,9 @@ def sla_draft_from_meeting(*, meeting: Meeting, by: AbstractBaseUser | None) -> 
     existing = SLA.objects.filter(meeting=meeting).first()
     if existing is not None:
         return existing
+    reviewed = _reviewed_sla(meeting)
+    if reviewed is not None:
+        return _draft_review_version(reviewed, meeting=meeting, by=by)
     meeting = Meeting.objects.select_related("department_a", "department_b", "facilitator").get(
         pk=meeting.pk
     )
@@ -217,6 +220,67 @@ def sla_draft_from_meeting(*, meeting: Meeting, by: AbstractBaseUser | None) -> 
     version = SLAVersion(sla=sla, number=1, created_by=by, reason="Drafted from the exchange")
     version.full_clean(exclude=["pdf"])
     version.save()
+    position = _add_outcomes(version, meeting)
+    _record(
+        version,
+        by=by,
+        kind="drafted",
+        description=(
+            f"{_name(by)} closed the exchange; the draft was made from its {position} agreed "
+            f"service{'s' if position != 1 else ''}."
+        ),
+    )
+    return sla
+
+
+def _reviewed_sla(meeting: Meeting) -> SLA | None:
+    """The agreement a review exchange develops: the one of the exchange it reviews."""
+    seen = {meeting.pk}
+    reviewed = meeting.review_of
+    while reviewed is not None and reviewed.pk not in seen:
+        found = SLA.objects.filter(meeting=reviewed).first()
+        if found is not None:
+            return found
+        seen.add(reviewed.pk)
+        reviewed = reviewed.review_of
+    return None
+
+
+def _draft_review_version(sla: SLA, *, meeting: Meeting, by: AbstractBaseUser | None) -> SLA:
+    """A closed review exchange becomes the next version of the agreement it reviewed.
+
+    The agreed services of the review replace the services of the unsigned
+    latest version, or of a new version after the signed one; both heads sign
+    it again. Calling it again for the same review changes nothing.
+    """
+    sla = _lock(sla)
+    if Change.objects.filter(
+        version__sla=sla, kind="review_drafted", after__exchange=meeting.pk
+    ).exists():
+        return sla
+    meeting = Meeting.objects.select_related("department_a", "department_b", "facilitator").get(
+        pk=meeting.pk
+    )
+    version = _version_to_change(sla, by=by, reason="the review exchange")
+    version.services.all().delete()
+    version.escalations.all().delete()
+    position = _add_outcomes(version, meeting)
+    _record(
+        version,
+        by=by,
+        kind="review_drafted",
+        description=(
+            f"{_name(by)} closed the review exchange; version {version.number} now holds its "
+            f"{position} agreed service{'s' if position != 1 else ''}."
+        ),
+        after={"exchange": meeting.pk},
+    )
+    _clear_signatures(version, by=by, why="the review exchange closed")
+    return sla
+
+
+def _add_outcomes(version: SLAVersion, meeting: Meeting) -> int:
+    """The meeting's agreed requests as services, escalated ones as pending outcomes."""
     position = 0
     for item in _items_in_order(meeting):
         if item.status == ItemStatus.AGREED:
@@ -244,16 +308,7 @@ def sla_draft_from_meeting(*, meeting: Meeting, by: AbstractBaseUser | None) -> 
                 recipient=recipient,
                 requested=item.service,
             )
-    _record(
-        version,
-        by=by,
-        kind="drafted",
-        description=(
-            f"{_name(by)} closed the exchange; the draft was made from its {position} agreed "
-            f"service{'s' if position != 1 else ''}."
-        ),
-    )
-    return sla
+    return position
 
 
 def latest_version(sla: SLA) -> SLAVersion:
@@ -502,7 +557,9 @@ def sla_apply_escalation_outcome(
     agreement yet (the draft then picks the outcome up from the request).
     """
     item = NeedItem.objects.select_related("need_list__meeting").get(pk=item.pk)
-    existing = SLA.objects.filter(meeting_id=item.need_list.meeting_id).first()
+    existing = SLA.objects.filter(meeting_id=item.need_list.meeting_id).first() or _reviewed_sla(
+        item.need_list.meeting
+    )
     if existing is None:
         return None
     sla = _lock(existing)

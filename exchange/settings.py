@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "meetings",
     "escalation",
     "agreements",
+    "monitoring",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("exchanges/", include("meetings.urls")),
     path("agreements/", include("agreements.urls")),
+    path("monitoring/", include("monitoring.urls")),
     path("admin/", admin.site.urls),
 ]
 

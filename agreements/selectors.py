@@ -152,3 +152,22 @@ def sla_url_for(meeting: Meeting) -> str | None:
         reviewed = _reviewed_sla(meeting)  # a review's outcome is the next version of this one
         sla_id = reviewed.pk if reviewed is not None else None
     return reverse("agreements:detail", args=[sla_id]) if sla_id else None
+
+
+def versions_to_sign(user: AbstractBaseUser) -> list[SLAVersion]:
+    """Unsigned versions where ``user`` heads a party whose signature is still missing."""
+    headed = Membership.objects.filter(user=user, role=Membership.Role.HEAD).values("department_id")
+    versions = (
+        SLAVersion.objects.filter(status__in=["draft", "awaiting"])
+        .filter(Q(sla__meeting__department_a__in=headed) | Q(sla__meeting__department_b__in=headed))
+        .defer("pdf")
+        .select_related(*_VERSION_RELATED)
+        .prefetch_related("signatures")
+        .order_by("created_at")
+    )
+    head_of = set(headed.values_list("department_id", flat=True))
+    return [
+        version
+        for version in versions
+        if not any(s.department_id in head_of for s in version.signatures.all())
+    ]

@@ -7,6 +7,8 @@ record. Emails and the PDF task run on commit.
 
 from __future__ import annotations
 
+import logging
+
 import datetime as dt
 import hashlib
 import json
@@ -30,6 +32,7 @@ from agreements.models import (
 )
 from meetings.models import ItemStatus, Meeting, NeedItem, Origin
 
+logger = logging.getLogger(__name__)
 REVIEW_AFTER = dt.timedelta(days=365)
 EDITABLE_FIELDS = [
     "measure_what",
@@ -344,7 +347,10 @@ def _clear_signatures(version: SLAVersion, *, by: AbstractBaseUser | None, why: 
 
     def notify() -> None:
         for email in recipients:
-            send_mail(subject, body, None, [email], fail_silently=True)
+            try:
+                send_mail(subject, body, None, [email])
+            except OSError:  # the change stands; a lost notice is logged, not fatal
+                logger.exception("Could not tell %s their signature was cleared", email)
 
     transaction.on_commit(notify)
 

@@ -7,11 +7,10 @@ record. Emails and the PDF task run on commit.
 
 from __future__ import annotations
 
-import logging
-
 import datetime as dt
 import hashlib
 import json
+import logging
 from typing import Any
 
 from django.conf import settings

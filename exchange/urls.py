@@ -20,6 +20,8 @@ urlpatterns = [
     ),
     path("exchanges/", include("meetings.urls")),
     path("escalations/", include("escalation.urls")),
+    path("agreements/", include("agreements.urls")),
+    path("monitoring/", include("monitoring.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -292,14 +292,18 @@ def escalation_record_outcome(
         description=f"Escalation of “{escalation.item.service}” {how} "
         f"(arbiter {_name(by)}): {outcome.terms_text} {reasoning}",
     )
-    agreement_services.sla_apply_escalation_outcome(
-        item=item,
-        service=service,
-        level=level,
-        start_date=start_date,
-        no_service_owed=no_service_owed,
-        reasoning=reasoning,
-        by=by,
-    )
+    try:
+        agreement_services.sla_apply_escalation_outcome(
+            item=item,
+            service=service,
+            level=level,
+            start_date=start_date,
+            no_service_owed=no_service_owed,
+            reasoning=reasoning,
+            by=by,
+        )
+    except agreement_services.AgreementError as refused:
+        # The whole outcome is undone with the transaction; the page says why.
+        raise EscalationRefused(refused.message, status=refused.status) from refused
     _on_commit(notifications.outcome_recorded, escalation.pk)
     return outcome

@@ -1,8 +1,8 @@
-"""From escalating a request in the meeting to the arbiter's outcome on the request.
+"""From escalating a request in the meeting to the arbiter's outcome in the SLA draft.
 
 The facilitator escalates in the live meeting, proposes the arbiter; both heads
 accept and agree to be bound; the arbiter keeps a note, records a session and
-the facilitated outcome, which the meeting then shows as agreed by the arbiter.
+the facilitated outcome, which the meeting and the SLA draft then show.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from agreements.models import SLA, SLAService
 from escalation.models import Escalation, State
 from meetings import services as meeting_services
 from meetings.demo import run_to_responding
@@ -141,5 +142,18 @@ def test_escalation_from_the_meeting_to_the_outcome(new_page, live_server, org, 
     fiona = new_page(org.fiona)
     fiona.goto(f"{base}/exchanges/{meeting.pk}/")
     expect(fiona.locator("body")).to_contain_text("Signed order forms, batched weekly")
+
+    # ... and the SLA draft, made when the meeting closed, now carries the arbiter's terms.
+    sla = SLA.objects.get(meeting=meeting)
+    fiona.goto(f"{base}/agreements/{sla.pk}/")
+    expect(fiona.locator("main")).to_contain_text("Signed order forms, batched weekly")
+    expect(fiona.locator("main")).to_contain_text("Both heads agreed a weekly batch.")
+    service = SLAService.objects.get(version__sla=sla, need_item=impasse)
+    assert (service.service, service.level, service.start_date) == (
+        "Signed order forms, batched weekly",
+        "Every Friday",
+        start,
+    )
+    assert service.origin == Origin.ARBITER
     for page in (priya, arthur, fiona):
         assert page.console_errors == []

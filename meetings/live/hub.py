@@ -1,0 +1,422 @@
+"""The in-process fan-out: one ``Room`` per meeting with open live screens here.
+
+A broker (``meetings.live.brokers``) tells the hub "meeting 12 has a new
+event". The room then reads the record since the last event it delivered and
+renders the page regions once for each audience that is watching, and hands
+the result to every subscriber's queue. The cost of one change is therefore
+one read plus one render per audience in this process, whatever the number of
+screens.
+
+Everything here runs on the server's event loop, except the database work,
+which runs in a small thread pool of its own (``Hub.run``); each job closes its
+database connection when it finishes, so idle screens hold none.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.db import connections
+
+logger = logging.getLogger(__name__)
+
+QUEUE_LIMIT = 64  # a screen this far behind is cut off and catches up on reconnect
+PRESENCE_TTL = 60.0  # seconds before another process's silent presence report expires
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is behind one live stream."""
+
+    user_id: int
+    audience: str
+
+
+@dataclass(eq=False)
+class Subscriber:
+    meeting_id: int
+    viewer: Viewer
+    queue: asyncio.Queue = field(default_factory=asyncio.Queue)
+    last_seq: int = 0
+    sent: dict[str, str] = field(default_factory=dict)  # region name -> HTML this screen has
+
+
+@dataclass(eq=False)
+class Delivery:
+    """One event for one audience: the regions as they are after it, encoded once."""
+
+    kind: str  # "change" or "presence"
+    seq: int | None
+    regions: dict[str, str]
+    _encoded: dict[frozenset[str], bytes] = field(default_factory=dict)
+
+    def encode_for(self, subscriber: Subscriber, *, with_regions: bool = True) -> bytes | None:
+        """The SSE message for this screen: only the regions that differ from what it has.
+
+        ``None`` when there is nothing to say (a presence update it already shows).
+        """
+        if with_regions:
+            changed = frozenset(
+                name for name, html in self.regions.items() if subscriber.sent.get(name) != html
+            )
+        else:
+            changed = frozenset()
+        if self.seq is None and not changed:
+            return None
+        message = self._encoded.get(changed)
+        if message is None:
+            payload: dict[str, Any] = {"regions": {name: self.regions[name] for name in changed}}
+            if self.seq is not None:
+                payload["seq"] = self.seq
+            message = sse(self.kind, json.dumps(payload, separators=(",", ":")), event_id=self.seq)
+            self._encoded[changed] = message
+        for name in changed:
+            subscriber.sent[name] = self.regions[name]
+        return message
+
+
+CLOSE = object()  # put on a queue to end that stream (the browser then reconnects)
+
+
+def sse(kind: str, data: str, *, event_id: int | None = None) -> bytes:
+    lines = [f"event: {kind}"]
+    if event_id is not None:
+        lines.append(f"id: {event_id}")
+    lines.extend(f"data: {line}" for line in data.splitlines() or [""])
+    return ("\n".join(lines) + "\n\n").encode()
+
+
+class Room:
+    """The live screens of one meeting in this process."""
+
+    def __init__(self, hub: Hub, meeting_id: int) -> None:
+        self.hub = hub
+        self.meeting_id = meeting_id
+        self.subscribers: set[Subscriber] = set()
+        self.seq: int | None = None  # the last event fanned out here
+        self.wake = asyncio.Event()
+        self.presence_dirty = False
+        self.task: asyncio.Task | None = None
+        # audience -> (seq, future of the Delivery rendered at or after that seq)
+        self._renders: dict[str, tuple[int, asyncio.Future]] = {}
+
+    # --- the worker: one per room, so deliveries keep their order --------------------
+
+    def poke(self) -> None:
+        self.wake.set()
+
+    def start(self) -> None:
+        if self.task is None:
+            self.task = asyncio.get_running_loop().create_task(
+                self._work(), name=f"live-room-{self.meeting_id}"
+            )
+
+    async def _work(self) -> None:
+        while True:
+            await self.wake.wait()
+            self.wake.clear()
+            try:
+                if self.seq is not None:
+                    await self._deliver_events()
+                if self.presence_dirty:
+                    self.presence_dirty = False
+                    await self._deliver_presence()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("Live update for meeting %s failed", self.meeting_id)
+                await asyncio.sleep(0.5)
+
+    async def _deliver_events(self) -> None:
+        after = self.seq
+        audiences = {s.viewer.audience for s in self.subscribers}
+        seqs, regions = await self.hub.run(
+            self.hub.read_and_render, self.meeting_id, after, sorted(audiences)
+        )
+        if not seqs:
+            return
+        last = seqs[-1]
+        self.seq = last
+        deliveries = {}
+        for audience, rendered in regions.items():
+            deliveries[audience] = Delivery("change", last, rendered)
+            future = asyncio.get_running_loop().create_future()
+            future.set_result(deliveries[audience])
+            self._renders[audience] = (last, future)
+        quiet = {seq: Delivery("change", seq, {}) for seq in seqs[:-1]}
+        while missing := {s.viewer.audience for s in self.subscribers} - set(deliveries):
+            # Someone of another audience joined while this was rendering.
+            audience = missing.pop()
+            deliveries[audience] = await self.delivery_for(audience, last)
+        for subscriber in list(self.subscribers):
+            for seq in seqs[:-1]:
+                self.offer(subscriber, quiet[seq])
+            self.offer(subscriber, deliveries[subscriber.viewer.audience])
+
+    async def _deliver_presence(self) -> None:
+        watching = [s for s in self.subscribers if s.viewer.audience == "facilitator"]
+        if not watching:
+            return
+        html = await self.hub.run(self.hub.render_presence, self.meeting_id)
+        delivery = Delivery("presence", None, {"presence": html})
+        for subscriber in watching:
+            self.offer(subscriber, delivery)
+
+    def offer(self, subscriber: Subscriber, delivery: Delivery) -> None:
+        if subscriber.queue.qsize() >= QUEUE_LIMIT:
+            while not subscriber.queue.empty():
+                subscriber.queue.get_nowait()
+            subscriber.queue.put_nowait(CLOSE)
+            return
+        subscriber.queue.put_nowait(delivery)
+
+    # --- regions for screens that (re)connect ---------------------------------------
+
+    async def delivery_for(self, audience: str, seq: int) -> Delivery:
+        """The regions for ``audience`` as of event ``seq`` or later, rendered at most once."""
+        cached = self._renders.get(audience)
+        if cached is not None and cached[0] >= seq:
+            return await asyncio.shield(cached[1])
+        future = asyncio.get_running_loop().create_future()
+        self._renders[audience] = (seq, future)
+        try:
+            rendered = await self.hub.run(self.hub.render, self.meeting_id, audience)
+            delivery = Delivery("change", seq, rendered)
+            future.set_result(delivery)
+        except BaseException as error:
+            if self._renders.get(audience, (None, None))[1] is future:
+                del self._renders[audience]
+            future.set_exception(error)
+            future.exception()  # marked as retrieved: whoever awaits it sees it too
+            raise
+        return delivery
+
+
+class Hub:
+    """The live machinery of one process, bound to the server's event loop."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, broker_factory: Callable) -> None:
+        self.loop = loop
+        self.process_id = uuid.uuid4().hex[:12]
+        self.rooms: dict[int, Room] = {}
+        self._executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="live")
+        self._lock = threading.Lock()
+        # meeting -> user id -> (audience, streams) for screens in this process
+        self._local: dict[int, dict[int, tuple[str, int]]] = {}
+        # process -> meeting -> (seen at, {user id: audience}) reported by other processes
+        self._remote: dict[str, dict[int, tuple[float, dict[int, str]]]] = {}
+        self.broker = broker_factory(self)
+
+    # --- database work, off the event loop ---------------------------------------------
+
+    async def run(self, function: Callable, *args: Any) -> Any:
+        job = sync_to_async(_closing(function), thread_sensitive=False, executor=self._executor)
+        return await job(*args)
+
+    @staticmethod
+    def read_and_render(
+        meeting_id: int, after: int | None, audiences: list[str]
+    ) -> tuple[list[int], dict[str, dict[str, str]]]:
+        """The event numbers after ``after`` (or the last one) and the regions per audience."""
+        from meetings.live import rendering
+
+        seqs = rendering.seqs_after(meeting_id, after)
+        if not seqs:
+            return [], {}
+        return seqs, {a: rendering.render_regions(meeting_id, a) for a in audiences}
+
+    @staticmethod
+    def render(meeting_id: int, audience: str) -> dict[str, str]:
+        from meetings.live import rendering
+
+        return rendering.render_regions(meeting_id, audience)
+
+    def render_presence(self, meeting_id: int) -> str:
+        from meetings.live import rendering
+
+        return rendering.render_presence(meeting_id, self.presence(meeting_id))
+
+    # --- subscribers ---------------------------------------------------------------------
+
+    def subscribe(self, meeting_id: int, viewer: Viewer) -> Subscriber:
+        room = self.rooms.get(meeting_id)
+        if room is None:
+            room = self.rooms[meeting_id] = Room(self, meeting_id)
+            room.start()
+        subscriber = Subscriber(meeting_id, viewer)
+        room.subscribers.add(subscriber)
+        self.broker.ensure_started()
+        with self._lock:
+            people = self._local.setdefault(meeting_id, {})
+            audience, streams = people.get(viewer.user_id, (viewer.audience, 0))
+            people[viewer.user_id] = (audience, streams + 1)
+            joined = streams == 0
+        if joined:
+            self.presence_changed(meeting_id, publish=True)
+        return subscriber
+
+    def unsubscribe(self, subscriber: Subscriber) -> None:
+        meeting_id, viewer = subscriber.meeting_id, subscriber.viewer
+        room = self.rooms.get(meeting_id)
+        if room is not None:
+            room.subscribers.discard(subscriber)
+            if not room.subscribers:
+                del self.rooms[meeting_id]
+                if room.task is not None:
+                    room.task.cancel()
+        with self._lock:
+            people = self._local.get(meeting_id, {})
+            audience, streams = people.get(viewer.user_id, (viewer.audience, 1))
+            if streams <= 1:
+                people.pop(viewer.user_id, None)
+                left = True
+            else:
+                people[viewer.user_id] = (audience, streams - 1)
+                left = False
+            if not people:
+                self._local.pop(meeting_id, None)
+        if left:
+            self.presence_changed(meeting_id, publish=True)
+
+    def event_committed(self, meeting_id: int) -> None:
+        """A new event in ``meeting_id`` (called on the loop)."""
+        room = self.rooms.get(meeting_id)
+        if room is not None:
+            room.poke()
+
+    def event_committed_threadsafe(self, meeting_id: int) -> None:
+        if self.loop.is_closed():
+            return
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+            self.loop.call_soon_threadsafe(self.event_committed, meeting_id)
+
+    def catch_up_all(self) -> None:
+        """After a gap in notifications (listener reconnect): every room re-reads the record."""
+        for room in self.rooms.values():
+            room.poke()
+
+    # --- presence ------------------------------------------------------------------------
+
+    def presence(self, meeting_id: int) -> dict[int, str]:
+        """User id -> audience of everyone with this meeting open, in any process. Thread-safe."""
+        now = time.monotonic()
+        with self._lock:
+            result: dict[int, str] = {}
+            for meetings in self._remote.values():
+                seen, people = meetings.get(meeting_id, (0.0, {}))
+                if now - seen <= PRESENCE_TTL:
+                    result.update(people)
+            result.update(
+                {user: audience for user, (audience, _n) in self._local.get(meeting_id, {}).items()}
+            )
+        return result
+
+    def local_snapshot(self, meeting_id: int) -> dict[int, str]:
+        with self._lock:
+            return {u: a for u, (a, _n) in self._local.get(meeting_id, {}).items()}
+
+    def local_meetings(self) -> list[int]:
+        with self._lock:
+            return list(self._local)
+
+    def remote_report(self, process_id: str, meeting_id: int, people: dict[int, str]) -> None:
+        with self._lock:
+            meetings = self._remote.setdefault(process_id, {})
+            before = meetings.get(meeting_id, (0.0, {}))[1]
+            if people:
+                meetings[meeting_id] = (time.monotonic(), people)
+            else:
+                meetings.pop(meeting_id, None)
+        if before != people:
+            self.presence_changed(meeting_id, publish=False)
+
+    def remote_gone(self, process_id: str) -> None:
+        with self._lock:
+            meetings = self._remote.pop(process_id, {})
+        for meeting_id in meetings:
+            self.presence_changed(meeting_id, publish=False)
+
+    def expire_remote(self) -> None:
+        now = time.monotonic()
+        expired = []
+        with self._lock:
+            for meetings in self._remote.values():
+                for meeting_id, (seen, _people) in list(meetings.items()):
+                    if now - seen > PRESENCE_TTL:
+                        del meetings[meeting_id]
+                        expired.append(meeting_id)
+        for meeting_id in expired:
+            self.presence_changed(meeting_id, publish=False)
+
+    def presence_changed(self, meeting_id: int, *, publish: bool) -> None:
+        if publish:
+            self.broker.publish_presence(meeting_id)
+        room = self.rooms.get(meeting_id)
+        if room is not None:
+            room.presence_dirty = True
+            room.poke()
+
+    # --- shutting down (tests) --------------------------------------------------------
+
+    async def close(self) -> None:
+        for room in list(self.rooms.values()):
+            if room.task is not None:
+                room.task.cancel()
+        self.rooms.clear()
+        await self.broker.stop()
+        self._executor.shutdown(wait=False)
+
+
+def _closing(function: Callable) -> Callable:
+    """Run ``function`` and close this thread's database connections afterwards."""
+
+    def job(*args: Any) -> Any:
+        try:
+            return function(*args)
+        finally:
+            connections.close_all()
+
+    return job
+
+
+_hub: Hub | None = None
+_hub_lock = threading.Lock()
+
+
+def get_hub() -> Hub:
+    """The hub of this process, created on first use on the running event loop."""
+    global _hub
+    loop = asyncio.get_running_loop()
+    if _hub is None or _hub.loop is not loop or loop.is_closed():
+        from meetings.live.brokers import broker_for_database
+
+        with _hub_lock:
+            _hub = Hub(loop, broker_for_database())
+    return _hub
+
+
+def current_hub() -> Hub | None:
+    """The hub, if this process serves live screens (any thread)."""
+    hub = _hub
+    if hub is None or hub.loop.is_closed():
+        return None
+    return hub
+
+
+async def reset_hub() -> None:
+    """Close the hub (tests, between event loops)."""
+    global _hub
+    hub, _hub = _hub, None
+    if hub is not None:
+        await hub.close()

@@ -1,0 +1,101 @@
+"""What the live screens read and render (synchronous; the hub runs it off the loop).
+
+The page regions come from the meeting page itself: ``meetings.views.render_regions``
+and ``meetings.views.audience_for``; this module only looks them up at call time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Max
+from django.template.loader import render_to_string
+
+from meetings.models import Event, Meeting
+
+MAX_REPLAY = 50  # a screen further behind than this reloads the whole page
+
+
+def render_regions(meeting_id: int, audience: str) -> dict[str, str]:
+    from meetings import views
+
+    return views.render_regions(meeting_id, audience)
+
+
+def audience_for(user: AbstractBaseUser, meeting: Meeting) -> str | None:
+    from meetings import views
+
+    return views.audience_for(user, meeting)
+
+
+def last_seq(meeting_id: int) -> int:
+    """The number of the meeting's latest event (0 before the first)."""
+    return Event.objects.filter(meeting_id=meeting_id).aggregate(last=Max("seq"))["last"] or 0
+
+
+def seqs_after(meeting_id: int, after: int | None) -> list[int]:
+    """Event numbers after ``after``, oldest first; with ``None``, just the latest one."""
+    events = Event.objects.filter(meeting_id=meeting_id)
+    if after is None:
+        last = last_seq(meeting_id)
+        return [last] if last else []
+    return list(events.filter(seq__gt=after).order_by("seq").values_list("seq", flat=True))
+
+
+@dataclass(frozen=True)
+class ReplayPlan:
+    last: int  # the latest event now
+    missed: list[int]  # the events to replay, oldest first
+    reload: bool = False  # too far behind (or ahead): reload the whole page
+
+
+def replay_plan(meeting_id: int, after: int | None) -> ReplayPlan:
+    last = last_seq(meeting_id)
+    if after is None:
+        return ReplayPlan(last, [])
+    if after > last or last - after > MAX_REPLAY:
+        return ReplayPlan(last, [], reload=True)
+    return ReplayPlan(last, seqs_after(meeting_id, after))
+
+
+# --- presence ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Present:
+    """Someone with the meeting open right now."""
+
+    user: AbstractBaseUser
+    audience: str
+    label: str
+
+
+def people(meeting_id: int, present: dict[int, str]) -> list[Present]:
+    meeting = Meeting.objects.select_related("department_a", "department_b").get(pk=meeting_id)
+    labels = {
+        "facilitator": "Facilitator",
+        "head_a": f"Head of {meeting.department_a.name}",
+        "member_a": meeting.department_a.name,
+        "head_b": f"Head of {meeting.department_b.name}",
+        "member_b": meeting.department_b.name,
+        "observer": "Observer",
+    }
+    users = get_user_model().objects.filter(pk__in=present)
+    result = [
+        Present(user, present[user.pk], labels.get(present[user.pk], present[user.pk]))
+        for user in users
+    ]
+    order = list(labels)
+    result.sort(
+        key=lambda p: (
+            order.index(p.audience) if p.audience in order else len(order),
+            (p.user.get_full_name() or p.user.get_username()).lower(),
+        )
+    )
+    return result
+
+
+def render_presence(meeting_id: int, present: dict[int, str]) -> str:
+    return render_to_string("meetings/live/presence.html", {"present": people(meeting_id, present)})

@@ -1,0 +1,11 @@
+from django import template
+
+from meetings import live
+
+register = template.Library()
+
+
+@register.inclusion_tag("meetings/live/presence.html")
+def live_presence(meeting) -> dict:
+    """Who has this meeting open right now (the facilitator's console)."""
+    return {"present": live.presence(meeting.pk)}

@@ -1,62 +1,32 @@
 """A tiny client for Server-Sent Events, for tests and the benchmark's checks.
 
 ``AsgiStream`` drives the ASGI application in-process (so a test can disconnect
-whenever it likes); ``parse_sse`` turns the stream's bytes into messages.
+whenever it likes); ``SseParser`` (from ``bench.live_client``) reads the messages.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
-from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from asgiref.sync import sync_to_async
 from django.core.asgi import get_asgi_application
+from django.db import connections
 from django.test import Client
 
-
-@dataclass
-class Message:
-    event: str = "message"
-    id: str | None = None
-    data: str = ""
-    comment: bool = False
-
-    @property
-    def json(self) -> dict:
-        return json.loads(self.data)
+from bench.live_client import Message, SseParser
 
 
-@dataclass
-class SseParser:
-    buffer: str = ""
-    messages: list[Message] = field(default_factory=list)
+async def in_thread(function, *args):
+    """Run sync database code from a test's event loop, closing the connection after."""
 
-    def feed(self, chunk: bytes) -> list[Message]:
-        self.buffer += chunk.decode()
-        found = []
-        while "\n\n" in self.buffer:
-            block, self.buffer = self.buffer.split("\n\n", 1)
-            message, data = Message(), []
-            for line in block.split("\n"):
-                if line.startswith(":"):
-                    message.comment = True
-                    continue
-                name, _, value = line.partition(":")
-                value = value.removeprefix(" ")
-                if name == "event":
-                    message.event = value
-                elif name == "id":
-                    message.id = value
-                elif name == "data":
-                    data.append(value)
-                elif name == "retry":
-                    message.event = "retry"
-            message.data = "\n".join(data)
-            found.append(message)
-        self.messages.extend(found)
-        return found
+    def job():
+        try:
+            return function(*args)
+        finally:
+            connections.close_all()
+
+    return await sync_to_async(job, thread_sensitive=False)()
 
 
 def session_cookie(user) -> str:
@@ -95,7 +65,7 @@ class AsgiStream:
 
     async def open(self) -> AsgiStream:
         if self.user is not None:
-            cookie = await sync_to_async(session_cookie)(self.user)
+            cookie = await in_thread(session_cookie, self.user)
             self.headers["Cookie"] = f"sessionid={cookie}"
         scope = {
             "type": "http",

@@ -45,7 +45,9 @@ def build_people() -> SimpleNamespace:
     Membership.objects.create(user=users["fergus"], department=finance, role=Membership.Role.MEMBER)
     Membership.objects.create(user=users["sam"], department=sales, role=Membership.Role.HEAD)
     Membership.objects.create(user=users["sean"], department=sales, role=Membership.Role.MEMBER)
-    Membership.objects.create(user=users["arthur"], department=operations, role=Membership.Role.HEAD)
+    Membership.objects.create(
+        user=users["arthur"], department=operations, role=Membership.Role.HEAD
+    )
     OrgRole.objects.create(user=users["priya"], role=OrgRole.Role.FACILITATOR)
     OrgRole.objects.create(user=users["arthur"], role=OrgRole.Role.ARBITER)
     OrgRole.objects.create(user=users["margaret"], role=OrgRole.Role.MANAGER)

@@ -35,7 +35,9 @@ class Membership(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "department"], name="one_membership_per_department"),
+            models.UniqueConstraint(
+                fields=["user", "department"], name="one_membership_per_department"
+            ),
             models.UniqueConstraint(
                 fields=["department"], condition=Q(role="head"), name="one_head_per_department"
             ),

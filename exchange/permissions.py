@@ -144,6 +144,8 @@ def can_edit_need_list(user: AbstractBaseUser, need_list) -> bool:
     side = Side.A if need_list.department_id == meeting.department_a_id else Side.B
     if role == head_role(side):
         return True
-    return side_of_role(role) == side and role in (Role.MEMBER_A, Role.MEMBER_B) and (
-        need_list.members_may_edit
+    return (
+        side_of_role(role) == side
+        and role in (Role.MEMBER_A, Role.MEMBER_B)
+        and (need_list.members_may_edit)
     )

@@ -157,7 +157,19 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+MAILERS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+        ),
+        "OPTIONS": {
+            key.lower(): int(value) if key == "PORT" else value
+            for key in ("HOST", "PORT", "USERNAME", "PASSWORD")
+            if (value := os.environ.get(f"EMAIL_{key}"))
+        }
+        | ({"use_tls": True} if env_bool("EMAIL_USE_TLS") else {}),
+    }
+}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "exchange@localhost")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 

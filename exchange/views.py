@@ -1,8 +1,29 @@
+"""The home page: what needs this person's attention."""
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from exchange import permissions
+from meetings import rules, selectors
 
 
 @login_required
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {})
+    user = request.user
+    upcoming = selectors.upcoming_for_user(user)
+    facilitating = [m for m in upcoming if m.facilitator_id == user.pk]
+    context = {
+        "lists_to_prepare": selectors.lists_to_prepare(user),
+        "upcoming": [
+            {"meeting": m, "step_label": rules.step_label(m), "live": m.step != "preparation"}
+            for m in upcoming
+        ],
+        "facilitating": selectors.preparation_overview(facilitating),
+        "can_schedule": permissions.can_schedule_exchange(user),
+        "roles": sorted(permissions._roles(user)),
+        "memberships": user.memberships.select_related("department"),
+    }
+    return render(request, "home.html", context)

@@ -89,7 +89,9 @@ class NeedList(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "department"], name="one_list_per_department")
+            models.UniqueConstraint(
+                fields=["meeting", "department"], name="one_list_per_department"
+            )
         ]
 
     def __str__(self) -> str:
@@ -225,6 +227,9 @@ class Remark(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return self.text[:60]
+
     @property
     def is_open(self) -> bool:
         return not self.answered_at and not self.struck_at
@@ -255,6 +260,9 @@ class Summary(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["item", "round"], name="one_summary_per_round")
         ]
+
+    def __str__(self) -> str:
+        return f"Summary {self.round} of {self.item}"
 
 
 class Move(models.Model):
@@ -293,6 +301,9 @@ class Move(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.item}"
+
 
 class GroundRulesAck(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="acknowledgements")
@@ -304,6 +315,9 @@ class GroundRulesAck(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "department"], name="one_ack_per_department")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.department} acknowledged the ground rules"
 
 
 class Event(models.Model):
@@ -329,6 +343,9 @@ class Event(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "seq"], name="event_seq_unique_per_meeting")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.seq}. {self.description[:60]}"
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:

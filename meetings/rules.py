@@ -258,7 +258,9 @@ def _refuse_step(meeting: Meeting, action: Action) -> RuleError:
     )
 
 
-def check(meeting: Meeting, role: Role | None, action_name: str, item: NeedItem | None = None) -> None:
+def check(
+    meeting: Meeting, role: Role | None, action_name: str, item: NeedItem | None = None
+) -> None:
     """Raise ``RuleError`` unless ``role`` may take ``action_name`` now."""
     action = ACTIONS[action_name]
     step = meeting.step
@@ -275,6 +277,11 @@ def check(meeting: Meeting, role: Role | None, action_name: str, item: NeedItem 
             raise RuleError("Only the facilitator can do that.", status=403)
         if item is not None and requests_side(step) != side_of_item(meeting, item):
             raise RuleError("That request is not on the table in this step.", status=409)
+        return
+
+    if action_name == "edit_needs":
+        if role_side is None:
+            raise RuleError("Only the two departments prepare need lists.", status=403)
         return
 
     if action_name in {"mark_ready", "unmark_ready", "flag_difficult"}:
@@ -333,7 +340,9 @@ def check(meeting: Meeting, role: Role | None, action_name: str, item: NeedItem 
     raise _refuse_step(meeting, action)  # pragma: no cover - every step is handled above
 
 
-def allowed(meeting: Meeting, role: Role | None, action_name: str, item: NeedItem | None = None) -> bool:
+def allowed(
+    meeting: Meeting, role: Role | None, action_name: str, item: NeedItem | None = None
+) -> bool:
     try:
         check(meeting, role, action_name, item)
     except RuleError:
@@ -400,6 +409,17 @@ def negotiation_next(meeting: Meeting, item: NeedItem, role: Role | None, kind: 
         whose = names[requester] if who == REQUESTER else names[other(requester)]
         raise RuleError(f"It is {whose}'s turn on this request.", status=403)
     return target
+
+
+def negotiation_waiting_on(meeting: Meeting, item: NeedItem) -> Side | None:
+    """Which side has the next move on ``item``, or ``None`` when nobody has one."""
+    whos = {who for (status, _kind), (who, _t) in NEGOTIATION.items() if status == item.status}
+    requester = side_of_item(meeting, item)
+    if RESPONDER in whos:
+        return other(requester)
+    if REQUESTER in whos:
+        return requester
+    return None
 
 
 def moves_for(meeting: Meeting, item: NeedItem, role: Role | None) -> list[str]:

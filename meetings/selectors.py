@@ -40,9 +40,7 @@ def meetings_for_user(user: AbstractBaseUser) -> QuerySet[Meeting]:
     """Every exchange this person may see."""
     departments = Membership.objects.filter(user=user).values("department_id")
     condition = (
-        Q(facilitator=user)
-        | Q(department_a__in=departments)
-        | Q(department_b__in=departments)
+        Q(facilitator=user) | Q(department_a__in=departments) | Q(department_b__in=departments)
     )
     if permissions.is_manager(user):
         remit = permissions.manager_remit_ids(user)
@@ -81,3 +79,22 @@ def events_for(meeting: Meeting, *, after_seq: int = 0) -> QuerySet[Event]:
         .select_related("actor", "item")
         .order_by("seq")
     )
+
+
+def preparation_overview(meetings: list[Meeting]) -> list[dict]:
+    """For a facilitator: each meeting in preparation with both lists' readiness and flags."""
+    pks = [m.pk for m in meetings if m.step == Step.PREPARATION]
+    lists = NeedList.objects.filter(meeting_id__in=pks).select_related("department")
+    by_meeting: dict[int, list[NeedList]] = {}
+    for need_list in lists:
+        by_meeting.setdefault(need_list.meeting_id, []).append(need_list)
+    return [
+        {
+            "meeting": m,
+            "lists": sorted(
+                by_meeting.get(m.pk, []), key=lambda nl: nl.department_id != m.department_a_id
+            ),
+        }
+        for m in meetings
+        if m.pk in by_meeting
+    ]

@@ -18,6 +18,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from exchange import permissions
 from exchange.models import Department
@@ -98,6 +99,10 @@ def _record(
 
     transaction.on_commit(notify)
     return event
+
+
+def _date(value: dt.date) -> str:
+    return date_format(value, "j F Y")
 
 
 def _name(user: AbstractBaseUser) -> str:
@@ -214,6 +219,7 @@ def _check_edit(meeting: Meeting, need_list: NeedList, by: AbstractBaseUser) -> 
             "The need lists are frozen: the meeting has opened, so they can no longer change.",
             status=409,
         )
+    rules.check(meeting, role, "edit_needs")
     if not permissions.can_edit_need_list(by, need_list):
         raise RuleError("You cannot edit this need list.", status=403)
     if need_list.is_ready:
@@ -467,13 +473,15 @@ def _act(meeting_id: int, by: AbstractBaseUser, action: str, item_id: int | None
 
 
 @transaction.atomic
-def meeting_advance(*, meeting: Meeting, by: AbstractBaseUser, expected_step: str | None = None) -> Outcome:
+def meeting_advance(
+    *, meeting: Meeting, by: AbstractBaseUser, expected_step: str | None = None
+) -> Outcome:
     """Move to the next step, if the current step's exit condition holds.
 
     ``expected_step`` is the step the facilitator saw: if the meeting has moved
     on since (a second click, another tab), nothing happens.
     """
-    locked, _role_, _ = _act(meeting.pk, by, "advance")
+    locked, _, _ = _act(meeting.pk, by, "advance")
     if expected_step and expected_step != locked.step:
         raise RuleError(
             f"The meeting has already moved on to “{rules.step_label(locked)}”.", status=409
@@ -516,7 +524,7 @@ def _first_item(meeting: Meeting, step: str) -> NeedItem | None:
 @transaction.atomic
 def meeting_undo_advance(*, meeting: Meeting, by: AbstractBaseUser) -> Outcome:
     """Go back one step, allowed only while nothing has happened since the advance."""
-    locked, _role_, _ = _act(meeting.pk, by, "undo_advance")
+    locked, _, _ = _act(meeting.pk, by, "undo_advance")
     last = Event.objects.filter(meeting=locked).order_by("-seq").first()
     if last is None or last.kind != "advanced":
         raise RuleError(
@@ -527,7 +535,11 @@ def meeting_undo_advance(*, meeting: Meeting, by: AbstractBaseUser) -> Outcome:
     before = locked.step
     locked.step = last.before["step"]
     locked.current_item = None
-    if locked.step in rules.PRESENTING or locked.step in rules.SUMMARISING or locked.step in rules.RESPONDING:
+    if (
+        locked.step in rules.PRESENTING
+        or locked.step in rules.SUMMARISING
+        or locked.step in rules.RESPONDING
+    ):
         locked.current_item = _first_item(locked, locked.step)
     locked.save(update_fields=["step", "current_item"])
     event = _record(
@@ -560,7 +572,7 @@ def meeting_acknowledge_rules(*, meeting: Meeting, by: AbstractBaseUser) -> Outc
 
 @transaction.atomic
 def meeting_set_current(*, meeting: Meeting, by: AbstractBaseUser, item_id: int) -> Outcome:
-    locked, _role_, item = _act(meeting.pk, by, "set_current", item_id)
+    locked, _, item = _act(meeting.pk, by, "set_current", item_id)
     if locked.current_item_id == item.pk:
         return Outcome(locked)
     before = locked.current_item_id
@@ -584,7 +596,7 @@ def meeting_set_current(*, meeting: Meeting, by: AbstractBaseUser, item_id: int)
 @transaction.atomic
 def meeting_next_request(*, meeting: Meeting, by: AbstractBaseUser, offset: int = 1) -> Outcome:
     """Move the current request forward (or back) within the requests on the table."""
-    locked, _role_, _ = _act(meeting.pk, by, "set_current")
+    locked, _, _ = _act(meeting.pk, by, "set_current")
     side = rules.requests_side(locked.step)
     department = rules.department_of(locked, side)
     items = list(
@@ -607,11 +619,13 @@ def meeting_next_request(*, meeting: Meeting, by: AbstractBaseUser, offset: int 
 
 @transaction.atomic
 def remark_ask(*, meeting: Meeting, by: AbstractBaseUser, item_id: int, text: str) -> Outcome:
-    locked, _role_, item = _act(meeting.pk, by, "ask_question", item_id)
+    locked, _, item = _act(meeting.pk, by, "ask_question", item_id)
     text = text.strip()
     if not text:
         raise RuleError("Write the question first.", status=409)
-    remark = Remark.objects.create(meeting=locked, item=item, step=locked.step, author=by, text=text)
+    remark = Remark.objects.create(
+        meeting=locked, item=item, step=locked.step, author=by, text=text
+    )
     event = _record(
         locked,
         actor=by,
@@ -631,7 +645,9 @@ def _remark_in(meeting: Meeting, remark_id: int) -> Remark:
 
 
 @transaction.atomic
-def remark_answer(*, meeting: Meeting, by: AbstractBaseUser, remark_id: int, answer: str) -> Outcome:
+def remark_answer(
+    *, meeting: Meeting, by: AbstractBaseUser, remark_id: int, answer: str
+) -> Outcome:
     locked = _lock(meeting.pk)
     remark = _remark_in(locked, remark_id)
     rules.check(locked, _role(by, locked), "answer_question", remark.item)
@@ -682,7 +698,7 @@ def remark_strike(
 
 @transaction.atomic
 def summary_write(*, meeting: Meeting, by: AbstractBaseUser, item_id: int, text: str) -> Outcome:
-    locked, _role_, item = _act(meeting.pk, by, "write_summary", item_id)
+    locked, _, item = _act(meeting.pk, by, "write_summary", item_id)
     text = text.strip()
     if not text:
         raise RuleError("Write the summary first.", status=409)
@@ -716,7 +732,7 @@ def _pending_summary(item: NeedItem) -> Summary:
 
 @transaction.atomic
 def summary_confirm(*, meeting: Meeting, by: AbstractBaseUser, item_id: int) -> Outcome:
-    locked, _role_, item = _act(meeting.pk, by, "confirm_summary", item_id)
+    locked, _, item = _act(meeting.pk, by, "confirm_summary", item_id)
     summary = _pending_summary(item)
     summary.verdict, summary.verdict_by, summary.verdict_at = (
         Summary.Verdict.CONFIRMED,
@@ -737,7 +753,7 @@ def summary_confirm(*, meeting: Meeting, by: AbstractBaseUser, item_id: int) -> 
 
 @transaction.atomic
 def summary_clarify(*, meeting: Meeting, by: AbstractBaseUser, item_id: int, note: str) -> Outcome:
-    locked, _role_, item = _act(meeting.pk, by, "clarify_summary", item_id)
+    locked, _, item = _act(meeting.pk, by, "clarify_summary", item_id)
     note = note.strip()
     if not note:
         raise RuleError("Say what the summary misses, so it can be revised.", status=409)
@@ -765,9 +781,10 @@ def _negotiate(
     item_id: int,
     kind: str,
     *,
-    description: str,
+    describe: Callable[[str, str], str],
     **fields: Any,
 ) -> Outcome:
+    """Make one negotiation move. ``describe(who, service)`` words it for the record."""
     locked = _lock(meeting.pk)
     role = _role(by, locked)
     item = _item_in(locked, item_id)
@@ -793,7 +810,7 @@ def _negotiate(
         actor=by,
         kind=f"move_{kind}",
         item=item,
-        description=description.format(who=_name(by), service=item.service),
+        description=describe(_name(by), item.service),
         before=before,
         after={"status": item.status, "move": move.pk},
     )
@@ -839,7 +856,9 @@ def response_yes(
         by,
         item_id,
         Move.Kind.YES,
-        description="{who} said yes to “{service}”, starting " + f"{start_date:%-d %B %Y}.",
+        describe=lambda who, service: (
+            f"{who} said yes to “{service}”, starting {_date(start_date)}."
+        ),
         start_date=start_date,
         milestones=milestones.strip(),
     )
@@ -864,8 +883,10 @@ def response_counter(
         by,
         item_id,
         Move.Kind.COUNTER,
-        description="{who} made a counter-offer on “{service}”: "
-        + f"{service.strip()} ({level.strip()}), from {start_date:%-d %B %Y}.",
+        describe=lambda who, requested: (
+            f"{who} made a counter-offer on “{requested}”: {service.strip()} "
+            f"({level.strip()}), from {_date(start_date)}."
+        ),
         service=service.strip(),
         level=level.strip(),
         start_date=start_date,
@@ -885,22 +906,25 @@ def response_no(
         by,
         item_id,
         Move.Kind.NO,
-        description="{who} said no to “{service}”: "
-        + f"{Move.Reason(reason).label.lower()}. {explanation.strip()}",
+        describe=lambda who, service: (
+            f"{who} said no to “{service}”: {Move.Reason(reason).label.lower()}. "
+            f"{explanation.strip()}"
+        ),
         reason=reason,
         text=explanation.strip(),
     )
 
 
+# move -> (how the record words it, whether a reason is required)
 REPLY_TEXT = {
-    Move.Kind.ACCEPT_COUNTER: ("{who} accepted the counter-offer on “{service}”.", False),
-    Move.Kind.REJECT_COUNTER: ("{who} rejected the counter-offer on “{service}”: {text}", True),
-    Move.Kind.ACCEPT_NO: ("{who} accepted the no: “{service}” is withdrawn.", False),
-    Move.Kind.CHALLENGE: ("{who} challenged the reasons for the no on “{service}”: {text}", True),
-    Move.Kind.MAINTAIN: ("{who} maintained the no on “{service}”: {text}", True),
-    Move.Kind.ASK_OFFER: ("{who} asked what could be offered instead of “{service}”.", False),
-    Move.Kind.NO_OFFER: ("{who} has nothing to offer instead of “{service}”: {text}", True),
-    Move.Kind.WITHDRAW: ("{who} withdrew “{service}”.", False),
+    Move.Kind.ACCEPT_COUNTER: ("accepted the counter-offer on “{service}”.", False),
+    Move.Kind.REJECT_COUNTER: ("rejected the counter-offer on “{service}”:", True),
+    Move.Kind.ACCEPT_NO: ("accepted the no: “{service}” is withdrawn.", False),
+    Move.Kind.CHALLENGE: ("challenged the reasons for the no on “{service}”:", True),
+    Move.Kind.MAINTAIN: ("maintained the no on “{service}”:", True),
+    Move.Kind.ASK_OFFER: ("asked what could be offered instead of “{service}”.", False),
+    Move.Kind.NO_OFFER: ("has nothing to offer instead of “{service}”:", True),
+    Move.Kind.WITHDRAW: ("withdrew “{service}”.", False),
 }
 
 
@@ -915,21 +939,21 @@ def response_reply(
     text = text.strip()
     if needs_text and not text:
         raise RuleError("Give the reason: it goes on the record.", status=409)
-    return _negotiate(
-        meeting,
-        by,
-        item_id,
-        kind,
-        description=template.replace("{text}", text),
-        text=text,
-    )
+
+    def describe(who: str, service: str) -> str:
+        before, _, after = template.partition("{service}")
+        return f"{who} {before}{service}{after}" + (f" {text}" if text else "")
+
+    return _negotiate(meeting, by, item_id, kind, describe=describe, text=text)
 
 
 @transaction.atomic
-def item_escalate(*, meeting: Meeting, by: AbstractBaseUser, item_id: int, note: str = "") -> Outcome:
+def item_escalate(
+    *, meeting: Meeting, by: AbstractBaseUser, item_id: int, note: str = ""
+) -> Outcome:
     from escalation import services as escalation_services
 
-    locked, _role_, item = _act(meeting.pk, by, "escalate", item_id)
+    locked, _, item = _act(meeting.pk, by, "escalate", item_id)
     Move.objects.create(item=item, kind=Move.Kind.ESCALATE, author=by, text=note.strip())
     before = {"status": item.status}
     item.status = ItemStatus.ESCALATED
@@ -990,7 +1014,7 @@ def item_settle_by_arbiter(
 def meeting_close(*, meeting: Meeting, by: AbstractBaseUser) -> Outcome:
     from agreements import services as agreement_services
 
-    locked, _role_, _ = _act(meeting.pk, by, "close")
+    locked, _, _ = _act(meeting.pk, by, "close")
     locked.step = Step.CLOSED
     locked.closed_at = timezone.now()
     locked.current_item = None

@@ -1,11 +1,653 @@
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Pages of an exchange: scheduling, need lists, the live meeting and its minutes."""
 
-from meetings import selectors
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
+
+from exchange import permissions
+from meetings import forms, rules, selectors, services
+from meetings.models import Meeting, Move, NeedItem, NeedList, Step
+from meetings.rules import Role, RuleError
+
+# --- scoped fetch helpers ---------------------------------------------------------------
+
+
+def get_meeting_for(user, pk: int) -> Meeting:
+    """The meeting, if ``user`` may see it; 404 if there is none, 403 if it is not theirs."""
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("department_a", "department_b", "facilitator"), pk=pk
+    )
+    if not permissions.can_view_meeting(user, meeting):
+        raise PermissionDenied("This exchange is between other departments.")
+    return meeting
+
+
+def get_need_list_for(user, meeting_pk: int, list_pk: int) -> NeedList:
+    need_list = get_object_or_404(
+        NeedList.objects.select_related(
+            "meeting__department_a", "meeting__department_b", "meeting__facilitator", "department"
+        ),
+        pk=list_pk,
+        meeting_id=meeting_pk,
+    )
+    if not permissions.can_view_need_list(user, need_list):
+        raise PermissionDenied(
+            "A need list is visible only to its own department and the facilitator until it "
+            "is presented."
+        )
+    return need_list
+
+
+def get_item_for(user, need_list: NeedList, item_pk: int) -> NeedItem:
+    item = need_list.items.filter(pk=item_pk).first()
+    if item is None:
+        raise Http404("That request is not on this list (it may have been removed).")
+    return item
+
+
+# --- lists and scheduling ---------------------------------------------------------------
 
 
 @login_required
+@require_GET
 def meeting_list(request: HttpRequest) -> HttpResponse:
     meetings = selectors.meetings_for_user(request.user)
-    return render(request, "meetings/meeting_list.html", {"meetings": meetings})
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {
+            "meetings": meetings,
+            "can_schedule": permissions.can_schedule_exchange(request.user),
+            "step_labels": {m.pk: rules.step_label(m) for m in meetings},
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_schedule(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_schedule_exchange(request.user):
+        raise PermissionDenied("Only a facilitator or a manager can schedule an exchange.")
+    form = forms.ScheduleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_schedule(by=request.user, **form.cleaned_data)
+        except services.ScheduleError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Exchange scheduled. Both heads can now prepare their needs.")
+            return redirect("meetings:detail", pk=meeting.pk)
+    status = 400 if form.errors else 200
+    return render(request, "meetings/meeting_schedule.html", {"form": form}, status=status)
+
+
+# --- need lists -------------------------------------------------------------------------
+
+
+def _need_list_context(request: HttpRequest, need_list: NeedList, **extra: Any) -> dict:
+    meeting = need_list.meeting
+    can_edit = (
+        meeting.step == Step.PREPARATION
+        and permissions.can_edit_need_list(request.user, need_list)
+        and not need_list.is_ready
+    )
+    is_head = permissions.is_head_of(request.user, need_list.department)
+    items = list(need_list.items.all())
+    context = {
+        "meeting": meeting,
+        "need_list": need_list,
+        "items": items,
+        "can_edit": can_edit,
+        "is_head": is_head,
+        "can_mark_ready": is_head and meeting.step == Step.PREPARATION,
+        "frozen": meeting.step != Step.PREPARATION,
+        "add_form": extra.pop("add_form", None) or forms.NeedItemForm(),
+        "settings_form": forms.NeedListSettingsForm(
+            initial={
+                "members_may_edit": need_list.members_may_edit,
+                "flagged_difficult": need_list.flagged_difficult,
+                "difficulty_note": need_list.difficulty_note,
+            }
+        ),
+        "step_label": rules.step_label(meeting),
+        "other_department": meeting.other_department(need_list.department),
+        "any_unconfirmed": any(i.needs_confirmation for i in items),
+    }
+    context.update(extra)
+    return context
+
+
+def _render_workspace(
+    request: HttpRequest, need_list: NeedList, *, status: int = 200, **extra: Any
+) -> HttpResponse:
+    need_list.refresh_from_db()
+    context = _need_list_context(request, need_list, **extra)
+    template = "meetings/need_list.html#workspace" if request.htmx else "meetings/need_list.html"
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def need_list(request: HttpRequest, pk: int, list_pk: int) -> HttpResponse:
+    need_list = get_need_list_for(request.user, pk, list_pk)
+    return _render_workspace(request, need_list)
+
+
+def _need_list_action(
+    request: HttpRequest, pk: int, list_pk: int, action: Callable[[NeedList], Any], done: str
+) -> HttpResponse:
+    need_list = get_need_list_for(request.user, pk, list_pk)
+    try:
+        action(need_list)
+    except RuleError as error:
+        return _render_workspace(request, need_list, status=error.status, error=error.message)
+    if not request.htmx:
+        messages.success(request, done)
+        return redirect("meetings:need_list", pk=pk, list_pk=list_pk)
+    return _render_workspace(request, need_list, notice=done)
+
+
+@login_required
+@require_POST
+def need_item_add(request: HttpRequest, pk: int, list_pk: int) -> HttpResponse:
+    need_list = get_need_list_for(request.user, pk, list_pk)
+    form = forms.NeedItemForm(request.POST)
+    if not form.is_valid():
+        return _render_workspace(
+            request, need_list, status=400, add_form=form, error="Please correct the request below."
+        )
+    try:
+        services.need_item_add(
+            need_list=need_list,
+            by=request.user,
+            data=form.item_data,
+            confirmed_need=form.cleaned_data["confirmed_need"],
+        )
+    except RuleError as error:
+        return _render_workspace(
+            request, need_list, status=error.status, add_form=form, error=error.message
+        )
+    if not request.htmx:
+        messages.success(request, "Request added.")
+        return redirect("meetings:need_list", pk=pk, list_pk=list_pk)
+    return _render_workspace(request, need_list, notice="Request added.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def need_item_edit(request: HttpRequest, pk: int, list_pk: int, item_pk: int) -> HttpResponse:
+    need_list = get_need_list_for(request.user, pk, list_pk)
+    item = get_item_for(request.user, need_list, item_pk)
+    context = _need_list_context(request, need_list, item=item)
+    if request.method == "GET":
+        if not context["can_edit"]:
+            return _render_workspace(
+                request, need_list, status=409, error="This list cannot be changed now."
+            )
+        context["form"] = forms.NeedItemForm(
+            instance=item, initial={"version": item.version, "confirmed_need": item.confirmed_need}
+        )
+        template = (
+            "meetings/need_list.html#item_form" if request.htmx else "meetings/need_item_edit.html"
+        )
+        return render(request, template, context)
+    form = forms.NeedItemForm(request.POST, instance=NeedItem.objects.get(pk=item.pk))
+    if not form.is_valid():
+        context.update(form=form, error="Please correct the request below.")
+        template = (
+            "meetings/need_list.html#item_form" if request.htmx else "meetings/need_item_edit.html"
+        )
+        return render(request, template, context, status=400)
+    try:
+        services.need_item_update(
+            item=item,
+            by=request.user,
+            data=form.item_data,
+            version=form.cleaned_data.get("version") or 0,
+            confirmed_need=form.cleaned_data["confirmed_need"],
+        )
+    except RuleError as error:
+        return _render_workspace(request, need_list, status=error.status, error=error.message)
+    if not request.htmx:
+        messages.success(request, "Request saved.")
+        return redirect("meetings:need_list", pk=pk, list_pk=list_pk)
+    return _render_workspace(request, need_list, notice="Request saved.")
+
+
+@login_required
+@require_POST
+def need_item_delete(request: HttpRequest, pk: int, list_pk: int, item_pk: int) -> HttpResponse:
+    def action(need_list: NeedList) -> None:
+        services.need_item_remove(
+            item=get_item_for(request.user, need_list, item_pk), by=request.user
+        )
+
+    return _need_list_action(request, pk, list_pk, action, "Request removed.")
+
+
+@login_required
+@require_POST
+def need_item_move(request: HttpRequest, pk: int, list_pk: int, item_pk: int) -> HttpResponse:
+    offset = -1 if request.POST.get("direction") == "up" else 1
+
+    def action(need_list: NeedList) -> None:
+        item = get_item_for(request.user, need_list, item_pk)
+        services.need_item_move(item=item, by=request.user, offset=offset)
+
+    return _need_list_action(request, pk, list_pk, action, "Order changed.")
+
+
+@login_required
+@require_POST
+def need_item_confirm(request: HttpRequest, pk: int, list_pk: int, item_pk: int) -> HttpResponse:
+    def action(need_list: NeedList) -> None:
+        item = get_item_for(request.user, need_list, item_pk)
+        services.need_item_confirm(item=item, by=request.user)
+
+    return _need_list_action(request, pk, list_pk, action, "Confirmed as a need.")
+
+
+@login_required
+@require_POST
+def need_list_ready(request: HttpRequest, pk: int, list_pk: int) -> HttpResponse:
+    ready = request.POST.get("ready") == "1"
+
+    def action(need_list: NeedList) -> None:
+        services.need_list_set_ready(need_list=need_list, by=request.user, ready=ready)
+
+    done = "Marked ready. The facilitator can see it." if ready else "No longer marked ready."
+    return _need_list_action(request, pk, list_pk, action, done)
+
+
+@login_required
+@require_POST
+def need_list_settings(request: HttpRequest, pk: int, list_pk: int) -> HttpResponse:
+    form = forms.NeedListSettingsForm(request.POST)
+
+    def action(need_list: NeedList) -> None:
+        if not form.is_valid():
+            raise RuleError("The note is too long: keep it under 500 characters.", status=400)
+        services.need_list_update_settings(
+            need_list=need_list, by=request.user, **form.cleaned_data
+        )
+
+    return _need_list_action(request, pk, list_pk, action, "Settings saved.")
+
+
+# --- the live meeting ------------------------------------------------------------------
+
+AUDIENCES = ["facilitator", "head_a", "member_a", "head_b", "member_b", "observer"]
+
+
+def audience_for(user, meeting: Meeting) -> str:
+    """Which rendering of the meeting this person sees (one per role)."""
+    role = permissions.meeting_role(user, meeting)
+    return str(role) if role else "observer"
+
+
+def meeting_context(meeting_pk: int, role: Role | None, **extra: Any) -> dict[str, Any]:
+    """Everything the meeting page shows to someone in ``role``; decided here, not in templates."""
+    meeting = selectors.meeting_with_everything(meeting_pk)
+    names = {rules.Side.A: meeting.department_a.name, rules.Side.B: meeting.department_b.name}
+    side = rules.side_of_role(role)
+    table_side = rules.requests_side(meeting.step)
+    lists = {nl.department_id: nl for nl in meeting.need_lists.all()}
+    list_a, list_b = lists[meeting.department_a_id], lists[meeting.department_b_id]
+    requests = []
+    if table_side is not None:
+        on_table = list_a if table_side == rules.Side.A else list_b
+        for item in on_table.items.all():
+            requests.append(_request_view(meeting, item, role, table_side))
+    missing = rules.exit_blockers(meeting)
+    steps = [
+        {
+            "label": rules.step_label(meeting, s),
+            "state": "done"
+            if rules.STEP_ORDER.index(s) < rules.STEP_ORDER.index(meeting.step)
+            else ("current" if s == meeting.step else "todo"),
+        }
+        for s in rules.STEP_ORDER
+    ]
+    acknowledged = {ack.department_id for ack in meeting.acknowledgements.all()}
+    settled = []
+    if meeting.step in (Step.CLOSING, Step.CLOSED):
+        for need_list in (list_a, list_b):
+            for item in need_list.items.all():
+                settled.append(
+                    {
+                        "item": item,
+                        "requester": need_list.department,
+                        "provider": meeting.other_department(need_list.department),
+                    }
+                )
+    context = {
+        "meeting": meeting,
+        "role": role,
+        "audience": str(role) if role else "observer",
+        "is_facilitator": role == Role.FACILITATOR,
+        "my_side": side,
+        "names": names,
+        "step_label": rules.step_label(meeting),
+        "step_number": rules.step_number(meeting.step),
+        "steps": steps,
+        "whose_turn": rules.whose_turn(meeting),
+        "missing": missing,
+        "can_advance": rules.allowed(meeting, role, "advance") and not missing,
+        "can_try_advance": rules.allowed(meeting, role, "advance"),
+        "can_undo": rules.allowed(meeting, role, "undo_advance")
+        and _last_event_kind(meeting) == "advanced",
+        "can_close": rules.allowed(meeting, role, "close"),
+        "can_move_current": rules.allowed(meeting, role, "set_current"),
+        "next_step_label": rules.step_label(meeting, rules.next_step(meeting.step))
+        if rules.next_step(meeting.step)
+        else "",
+        "table_side": table_side,
+        "table_name": names.get(table_side, ""),
+        "requests": requests,
+        "lists": [
+            {
+                "need_list": nl,
+                "side": "a" if nl.department_id == meeting.department_a_id else "b",
+                "visible": role is not None
+                and (
+                    role == Role.FACILITATOR
+                    or rules.side_of_role(role)
+                    == (
+                        rules.Side.A
+                        if nl.department_id == meeting.department_a_id
+                        else rules.Side.B
+                    )
+                    or rules.lists_are_presented(
+                        meeting,
+                        rules.Side.A
+                        if nl.department_id == meeting.department_a_id
+                        else rules.Side.B,
+                    )
+                ),
+                "count": len(nl.items.all()),
+            }
+            for nl in (list_a, list_b)
+        ],
+        "ground_rules": rules.GROUND_RULES,
+        "acknowledged_a": meeting.department_a_id in acknowledged,
+        "acknowledged_b": meeting.department_b_id in acknowledged,
+        "can_acknowledge": rules.allowed(meeting, role, "acknowledge_rules")
+        and side is not None
+        and rules.department_of(meeting, side).pk not in acknowledged,
+        "settled": settled,
+        "recent_events": list(selectors.events_for(meeting).order_by("-seq")[:8]),
+        "reasons": Move.Reason.choices,
+        "live_render": False,
+    }
+    context.update(extra)
+    return context
+
+
+def _last_event_kind(meeting: Meeting) -> str | None:
+    last = meeting.events.order_by("-seq").values_list("kind", flat=True).first()
+    return last
+
+
+def _request_view(meeting: Meeting, item: NeedItem, role: Role | None, side: rules.Side) -> dict:
+    remarks = [r for r in meeting.remarks.all() if r.item_id == item.pk]
+    summaries = list(item.summaries.all())
+    last_summary = summaries[-1] if summaries else None
+    moves = list(item.moves.all())
+    allowed_moves = rules.moves_for(meeting, item, role)
+    return {
+        "item": item,
+        "side": str(side),
+        "is_current": meeting.current_item_id == item.pk,
+        "remarks": remarks,
+        "summaries": summaries,
+        "last_summary": last_summary,
+        "moves": moves,
+        "last_counter": next((m for m in reversed(moves) if m.kind == Move.Kind.COUNTER), None),
+        "last_no": next((m for m in reversed(moves) if m.kind == Move.Kind.NO), None),
+        "can_ask": rules.allowed(meeting, role, "ask_question", item),
+        "can_answer": rules.allowed(meeting, role, "answer_question", item),
+        "can_strike": rules.allowed(meeting, role, "strike_remark", item),
+        "can_summarise": rules.allowed(meeting, role, "write_summary", item)
+        and (last_summary is None or last_summary.verdict == "clarify"),
+        "can_verdict": rules.allowed(meeting, role, "confirm_summary", item)
+        and last_summary is not None
+        and last_summary.verdict == "pending",
+        "can_escalate": rules.allowed(meeting, role, "escalate", item),
+        "can_set_current": rules.allowed(meeting, role, "set_current", item)
+        and meeting.current_item_id != item.pk,
+        "allowed_moves": allowed_moves,
+        "waiting_on": names_for(meeting).get(rules.negotiation_waiting_on(meeting, item))
+        if meeting.step in rules.RESPONDING
+        else None,
+    }
+
+
+def names_for(meeting: Meeting) -> dict:
+    return {rules.Side.A: meeting.department_a.name, rules.Side.B: meeting.department_b.name}
+
+
+def render_regions(meeting_id: int, audience: str) -> dict[str, str]:
+    """The HTML of each live region of the meeting page, for one audience.
+
+    Rendered once per audience and sent to every screen of that audience, so the
+    cost of a change does not grow with the number of people watching.
+    """
+    role = Role(audience) if audience in AUDIENCES and audience != "observer" else Role.OBSERVER
+    context = meeting_context(meeting_id, role, live_render=True)
+    return {
+        name: render_to_string(f"meetings/meeting.html#{name}", context)
+        for name in ("stage", "requests", "record")
+    }
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting_for(request.user, pk)
+    role = permissions.meeting_role(request.user, meeting)
+    context = meeting_context(meeting.pk, role)
+    template = "meetings/meeting.html#live" if request.htmx else "meetings/meeting.html"
+    return render(request, template, context)
+
+
+class BadInput(RuleError):
+    def __init__(self, form) -> None:
+        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
+        super().__init__("Please check what you entered: " + " ".join(errors), status=400)
+
+
+def _valid(form):
+    if not form.is_valid():
+        raise BadInput(form)
+    return form.cleaned_data
+
+
+def _item_id(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("item", ""))
+    except ValueError:
+        raise RuleError("Choose a request first.", status=400) from None
+
+
+def _remark_id(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("remark", ""))
+    except ValueError:
+        raise RuleError("That remark no longer exists.", status=400) from None
+
+
+def _act_negotiate(request: HttpRequest, meeting: Meeting, kind: str) -> str:
+    item_id = _item_id(request)
+    if kind == Move.Kind.YES:
+        data = _valid(forms.YesForm(request.POST))
+        services.response_yes(meeting=meeting, by=request.user, item_id=item_id, **data)
+        return "Agreed."
+    if kind == Move.Kind.COUNTER:
+        data = _valid(forms.CounterForm(request.POST))
+        services.response_counter(meeting=meeting, by=request.user, item_id=item_id, **data)
+        return "Counter-offer made."
+    if kind == Move.Kind.NO:
+        data = _valid(forms.NoForm(request.POST))
+        services.response_no(meeting=meeting, by=request.user, item_id=item_id, **data)
+        return "No, with reasons, recorded."
+    text = _valid(forms.OptionalTextForm(request.POST))["text"]
+    services.response_reply(meeting=meeting, by=request.user, item_id=item_id, kind=kind, text=text)
+    return f"{Move.Kind(kind).label}."
+
+
+def _text(request: HttpRequest) -> str:
+    return _valid(forms.TextForm(request.POST))["text"]
+
+
+def _advance(r: HttpRequest, m: Meeting) -> str:
+    services.meeting_advance(meeting=m, by=r.user, expected_step=r.POST.get("step") or None)
+    return "Moved on."
+
+
+def _undo(r: HttpRequest, m: Meeting) -> str:
+    services.meeting_undo_advance(meeting=m, by=r.user)
+    return "Advance undone."
+
+
+def _close(r: HttpRequest, m: Meeting) -> str:
+    services.meeting_close(meeting=m, by=r.user)
+    return "Meeting closed. The agreed services are in the SLA draft."
+
+
+def _acknowledge(r: HttpRequest, m: Meeting) -> str:
+    services.meeting_acknowledge_rules(meeting=m, by=r.user)
+    return "Ground rules acknowledged."
+
+
+def _current(r: HttpRequest, m: Meeting) -> str:
+    services.meeting_set_current(meeting=m, by=r.user, item_id=_item_id(r))
+    return "Moved to that request."
+
+
+def _next(r: HttpRequest, m: Meeting) -> str:
+    services.meeting_next_request(meeting=m, by=r.user, offset=1)
+    return "Next request."
+
+
+def _previous(r: HttpRequest, m: Meeting) -> str:
+    services.meeting_next_request(meeting=m, by=r.user, offset=-1)
+    return "Previous request."
+
+
+def _ask(r: HttpRequest, m: Meeting) -> str:
+    services.remark_ask(meeting=m, by=r.user, item_id=_item_id(r), text=_text(r))
+    return "Question asked."
+
+
+def _answer(r: HttpRequest, m: Meeting) -> str:
+    services.remark_answer(meeting=m, by=r.user, remark_id=_remark_id(r), answer=_text(r))
+    return "Answer recorded."
+
+
+def _strike(r: HttpRequest, m: Meeting) -> str:
+    reason = r.POST.get("text", "")[:300]
+    services.remark_strike(meeting=m, by=r.user, remark_id=_remark_id(r), reason=reason)
+    return "Remark struck as out of order."
+
+
+def _summarise(r: HttpRequest, m: Meeting) -> str:
+    services.summary_write(meeting=m, by=r.user, item_id=_item_id(r), text=_text(r))
+    return "Summary written."
+
+
+def _confirm_summary(r: HttpRequest, m: Meeting) -> str:
+    services.summary_confirm(meeting=m, by=r.user, item_id=_item_id(r))
+    return "Summary confirmed."
+
+
+def _clarify_summary(r: HttpRequest, m: Meeting) -> str:
+    services.summary_clarify(meeting=m, by=r.user, item_id=_item_id(r), note=_text(r))
+    return "Clarification asked."
+
+
+def _escalate(r: HttpRequest, m: Meeting) -> str:
+    note = r.POST.get("text", "")[:2000]
+    services.item_escalate(meeting=m, by=r.user, item_id=_item_id(r), note=note)
+    return "Escalated to an arbiter."
+
+
+ACTIONS: dict[str, Callable[[HttpRequest, Meeting], str]] = {
+    "advance": _advance,
+    "undo": _undo,
+    "close": _close,
+    "acknowledge": _acknowledge,
+    "current": _current,
+    "next": _next,
+    "previous": _previous,
+    "ask": _ask,
+    "answer": _answer,
+    "strike": _strike,
+    "summarise": _summarise,
+    "confirm_summary": _confirm_summary,
+    "clarify_summary": _clarify_summary,
+    "escalate": _escalate,
+} | {
+    f"move_{kind}": (lambda r, m, _kind=kind: _act_negotiate(r, m, _kind))
+    for kind in Move.Kind.values
+    if kind != Move.Kind.ESCALATE
+}
+
+
+@login_required
+@require_POST
+def meeting_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Every action in the live meeting: the rules decide, the service does it."""
+    meeting = get_meeting_for(request.user, pk)
+    handler = ACTIONS.get(action)
+    error, status, notice = None, 200, None
+    if handler is None:
+        error, status = "That is not an action in this meeting.", 404
+    else:
+        try:
+            notice = handler(request, meeting)
+        except RuleError as refusal:
+            error, status = refusal.message, refusal.status
+    if not request.htmx:
+        if error:
+            context = meeting_context(
+                meeting.pk, permissions.meeting_role(request.user, meeting), error=error
+            )
+            return render(request, "meetings/meeting.html", context, status=status)
+        messages.success(request, notice)
+        return redirect("meetings:detail", pk=pk)
+    if action == "close" and not error:
+        return HttpResponseClientRedirect(reverse("meetings:detail", args=[pk]))
+    context = meeting_context(
+        meeting.pk, permissions.meeting_role(request.user, meeting), error=error, notice=notice
+    )
+    return render(request, "meetings/meeting.html#live", context, status=status)
+
+
+@login_required
+@require_GET
+def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting_for(request.user, pk)
+    events = selectors.events_for(meeting)
+    return render(
+        request,
+        "meetings/minutes.html",
+        {
+            "meeting": meeting,
+            "events": events,
+            "step_labels": {s: rules.step_label(meeting, s) for s in rules.STEP_ORDER},
+        },
+    )

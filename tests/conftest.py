@@ -51,9 +51,7 @@ def org(db) -> SimpleNamespace:
 @pytest.fixture
 def meeting(org):
     """An exchange called by Finance (A) with Sales (B), in preparation."""
-    return make_meeting(
-        department_a=org.finance, department_b=org.sales, facilitator=org.priya
-    )
+    return make_meeting(department_a=org.finance, department_b=org.sales, facilitator=org.priya)
 
 
 def client_for(user) -> Client:

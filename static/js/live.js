@@ -18,13 +18,17 @@
   var pending = {}; // region name -> HTML held back while someone types in it
 
   // A quiet "reconnecting" note, shown only when the stream is down for a moment.
-  var status = document.createElement("p");
-  status.className = "live-status";
-  status.setAttribute("role", "status");
-  status.setAttribute("aria-live", "polite");
-  status.hidden = true;
-  status.textContent = "Reconnecting…";
-  root.insertBefore(status, root.firstChild);
+  // The page may provide it (id="live-status"); otherwise it is added here.
+  var status = document.getElementById("live-status");
+  if (!status) {
+    status = document.createElement("p");
+    status.id = "live-status";
+    status.className = "live-status";
+    status.setAttribute("role", "status");
+    status.hidden = true;
+    status.textContent = "Reconnecting…";
+    root.insertBefore(status, root.firstChild);
+  }
 
   function setState(state) {
     root.setAttribute("data-live-state", state);

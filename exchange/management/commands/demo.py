@@ -21,16 +21,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="Do nothing if there are users already."
         )
-        parser.add_argument(
-            "--logins", action="store_true", help="Only print the demo logins."
-        )
+        parser.add_argument("--logins", action="store_true", help="Only print the demo logins.")
 
     def handle(self, *args, if_empty: bool = False, logins: bool = False, **options) -> None:
         if logins:
             self.print_logins()
             return
         if if_empty and get_user_model().objects.exists():
-            self.stdout.write("The database already has people in it; the demo is not loaded again.")
+            self.stdout.write(
+                "The database already has people in it; the demo is not loaded again."
+            )
             return
         with transaction.atomic():
             people = build_people()
@@ -44,7 +44,7 @@ class Command(BaseCommand):
         self.print_logins()
 
     def print_logins(self) -> None:
-        self.stdout.write("\nDemo logins (password for everyone: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo logins (password for everyone: {DEMO_PASSWORD})")
         for username, first, last, what in PEOPLE:
             self.stdout.write(f"  {username:<10} {first} {last}: {what}")
         self.stdout.write("")

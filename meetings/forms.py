@@ -1,0 +1,202 @@
+"""Forms for scheduling exchanges, preparing need lists and acting in the meeting."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from exchange.models import Department, OrgRole
+from meetings.models import MAX_MONEY, Move, NeedItem
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ScheduleForm(forms.Form):
+    department_a = forms.ModelChoiceField(
+        Department.objects.all(),
+        label="Calling department (A)",
+        help_text="The department that asked for the exchange.",
+    )
+    department_b = forms.ModelChoiceField(Department.objects.all(), label="Other department (B)")
+    facilitator = forms.ModelChoiceField(get_user_model().objects.none(), label="Facilitator")
+    scheduled_for = forms.DateTimeField(
+        label="Date and time",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    place = forms.CharField(label="Place or link", max_length=300)
+    title = forms.CharField(label="Title", max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["facilitator"].queryset = (
+            get_user_model()
+            .objects.filter(org_roles__role=OrgRole.Role.FACILITATOR)
+            .order_by("first_name", "last_name")
+        )
+        self.fields["facilitator"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+    def clean_place(self) -> str:
+        place = self.cleaned_data["place"].strip()
+        if not place:
+            raise forms.ValidationError("Say where the exchange happens: a room or a link.")
+        return place
+
+    def clean_scheduled_for(self) -> dt.datetime:
+        when = self.cleaned_data["scheduled_for"]
+        if when < timezone.now() - dt.timedelta(hours=1):
+            raise forms.ValidationError("Choose a date and time in the future.")
+        return when
+
+    def clean(self):
+        cleaned = super().clean()
+        a, b = cleaned.get("department_a"), cleaned.get("department_b")
+        if a and b and a == b:
+            self.add_error("department_b", "Choose a different department from A.")
+        return cleaned
+
+
+class NeedItemForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    confirmed_need = forms.BooleanField(
+        required=False,
+        label="I confirm this is still a need, although it costs nearly as much as it brings.",
+    )
+
+    class Meta:
+        model = NeedItem
+        fields = [
+            "service",
+            "benefit_department",
+            "benefit_organisation",
+            "cost_estimate",
+            "value_estimate",
+            "service_level",
+            "measure_what",
+            "measure_target",
+            "measure_frequency",
+        ]
+        widgets = {
+            "benefit_department": forms.Textarea(attrs={"rows": 2}),
+            "benefit_organisation": forms.Textarea(attrs={"rows": 2}),
+            "cost_estimate": forms.NumberInput(attrs={"min": 0, "step": 100}),
+            "value_estimate": forms.NumberInput(attrs={"min": 0, "step": 100}),
+        }
+        help_texts = {
+            "service": "What you need from the other department, in a sentence.",
+            "cost_estimate": "What it would roughly cost them to provide, per year.",
+            "value_estimate": "What the benefit is roughly worth, per year.",
+            "service_level": "For example: within two working days of the order.",
+        }
+        error_messages = {
+            "cost_estimate": {"max_value": "That is more than £1,000,000,000: check the figure."},
+            "value_estimate": {"max_value": "That is more than £1,000,000,000: check the figure."},
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in [
+            "service",
+            "benefit_department",
+            "benefit_organisation",
+            "service_level",
+            "measure_what",
+            "measure_target",
+        ]:
+            value = cleaned.get(name)
+            if isinstance(value, str):
+                cleaned[name] = value.strip()
+                if not cleaned[name] and name not in self.errors:
+                    self.add_error(name, "This cannot be empty.")
+        for name in ["cost_estimate", "value_estimate"]:
+            value = cleaned.get(name)
+            if value is not None and value > MAX_MONEY:
+                self.add_error(name, "That figure is too large: check it.")
+        return cleaned
+
+    @property
+    def item_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class NeedListSettingsForm(forms.Form):
+    members_may_edit = forms.BooleanField(
+        required=False, label="Let members of my department edit this list"
+    )
+    flagged_difficult = forms.BooleanField(
+        required=False,
+        label="This meeting is likely to be difficult",
+        help_text="The facilitator is told, so they can prepare to keep order.",
+    )
+    difficulty_note = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Why (only the facilitator and your department see this)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class TextForm(forms.Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+
+    def __init__(self, *args, label: str = "Text", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["text"].label = label
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise forms.ValidationError("This cannot be empty.")
+        return text
+
+
+class OptionalTextForm(forms.Form):
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=4000, required=False
+    )
+
+
+class YesForm(forms.Form):
+    start_date = forms.DateField(label="Starts on", widget=DATE_WIDGET)
+    milestones = forms.CharField(
+        required=False,
+        label="Milestones",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+
+class CounterForm(forms.Form):
+    service = forms.CharField(label="Service we can offer instead", max_length=300)
+    level = forms.CharField(label="At this level", max_length=300)
+    start_date = forms.DateField(label="Starting on", widget=DATE_WIDGET)
+    milestones = forms.CharField(
+        required=False,
+        label="Milestones",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("service", "level"):
+            if isinstance(cleaned.get(name), str) and not cleaned[name].strip():
+                self.add_error(name, "This cannot be empty.")
+        return cleaned
+
+
+class NoForm(forms.Form):
+    reason = forms.ChoiceField(
+        choices=Move.Reason.choices, label="Why not", widget=forms.RadioSelect
+    )
+    explanation = forms.CharField(
+        label="Explanation", widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
+    )
+
+    def clean_explanation(self) -> str:
+        text = self.cleaned_data["explanation"].strip()
+        if not text:
+            raise forms.ValidationError("A no must be justified: explain it.")
+        return text

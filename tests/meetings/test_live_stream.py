@@ -16,6 +16,11 @@ from tests.meetings.sse import AsgiStream, in_thread
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def page(monkeypatch):
     return install_fake_page(monkeypatch)

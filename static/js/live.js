@@ -51,10 +51,18 @@
       active.matches(TEXT_FIELDS));
   }
 
+  // The same field in the fresh HTML: by id, else by form, hidden values and name.
   function fieldKey(field) {
+    if (field.id) return "#" + field.id;
     var form = field.form;
-    var where = form ? (form.getAttribute("action") || form.id || "") : "";
-    return where + "|" + (field.name || field.id || "");
+    var where = "";
+    if (form) {
+      where = form.getAttribute("action") || form.id || "";
+      form.querySelectorAll("input[type=hidden]").forEach(function (hidden) {
+        if (hidden.name !== "csrfmiddlewaretoken") where += "&" + hidden.name + "=" + hidden.value;
+      });
+    }
+    return where + "|" + field.name;
   }
 
   function isDirty(field) {
@@ -121,10 +129,18 @@
     Object.keys(pending).forEach(function (name) { swap(name, pending[name]); });
   }
 
-  document.addEventListener("focusout", function () {
-    // Wait until focus has landed somewhere, then swap what was held back.
-    window.setTimeout(flushPending, 0);
-  });
+  // Swap what was held back once the person has left the field, but never in
+  // the middle of a click (the button they press must stay the one they pressed).
+  var pointerDown = false;
+  function flushSoon() {
+    window.setTimeout(function () { if (!pointerDown) flushPending(); }, 0);
+  }
+  document.addEventListener("pointerdown", function () { pointerDown = true; }, true);
+  document.addEventListener("pointerup", function () {
+    pointerDown = false;
+    window.setTimeout(flushSoon, 50); // after the click has been handled
+  }, true);
+  document.addEventListener("focusout", flushSoon);
 
   // The person's own htmx request re-rendered a region: what was held back is older.
   document.addEventListener("htmx:afterSwap", function (event) {

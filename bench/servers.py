@@ -68,9 +68,11 @@ def _wait_until_up(server: Server, timeout: float = 30) -> None:
 
 
 @contextlib.contextmanager
-def running_servers(count: int, *, database_url: str, log=None) -> Iterator[list[Server]]:
+def running_servers(
+    count: int, *, database_url: str, log=None, env: dict[str, str] | None = None
+) -> Iterator[list[Server]]:
     """``count`` uvicorn processes serving the app against ``database_url``."""
-    env = {**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING"}
+    env = {**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING", **(env or {})}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     servers = []
     try:

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 
 from django.db import connection, connections
 
+from meetings.live import rendering
+
 if TYPE_CHECKING:
     from meetings.live.hub import Hub
 
@@ -29,6 +31,8 @@ logger = logging.getLogger(__name__)
 
 EVENTS_CHANNEL = "exchange_live"
 PRESENCE_CHANNEL = "exchange_live_presence"
+RENDER_CHANNEL = "exchange_live_render"
+RENDER_WAIT = 3.0  # seconds to wait for another process's rendering before doing it here
 HEARTBEAT = 20.0  # seconds between presence reports
 POLL = 0.25  # seconds the listener waits before sending what it has to send
 APPLICATION_NAME = "exchange-live"
@@ -78,6 +82,12 @@ class LocalBroker:
     def ensure_started(self) -> None:
         pass
 
+    async def try_render(self, meeting_id: int, seq: int, audience: str) -> dict[str, str]:
+        return await self.hub.run(rendering.render_regions, meeting_id, audience)
+
+    async def regions(self, meeting_id: int, seq: int, audience: str) -> dict[str, str]:
+        return await self.hub.run(rendering.render_regions, meeting_id, audience)
+
     def publish_presence(self, meeting_id: int) -> None:
         pass  # one process: the hub already knows
 
@@ -105,6 +115,7 @@ class PostgresBroker:
         self.listening = asyncio.Event()
         self._outgoing: set[int] = set()  # meetings whose presence report is due
         self._control: list[str] = []  # other messages to send
+        self._renderings: dict[tuple[int, int, str], asyncio.Future] = {}  # awaited elsewhere
 
     def ensure_started(self) -> None:
         if self.task is None or self.task.done():
@@ -114,6 +125,38 @@ class PostgresBroker:
 
     def publish_presence(self, meeting_id: int) -> None:
         self._outgoing.add(meeting_id)
+
+    # --- rendering once for all processes -------------------------------------------------
+
+    async def try_render(self, meeting_id: int, seq: int, audience: str) -> dict[str, str] | None:
+        """Render and share these regions if no other process has claimed them."""
+        if await self.hub.run(rendering.claim, meeting_id, seq, audience):
+            return await self.hub.run(
+                rendering.render_and_store, meeting_id, seq, audience, RENDER_CHANNEL
+            )
+        return None
+
+    async def regions(self, meeting_id: int, seq: int, audience: str) -> dict[str, str]:
+        """These regions, rendered here or by whichever process claimed them."""
+        key = (meeting_id, seq, audience)
+        waiter = self._renderings.get(key)
+        if waiter is None:
+            waiter = self._renderings[key] = asyncio.get_running_loop().create_future()
+        try:
+            mine = await self.try_render(*key)
+            if mine is not None:
+                return mine
+            for _attempt in range(2):
+                found = await self.hub.run(rendering.stored, *key)
+                if found is not None:
+                    return found
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(asyncio.shield(waiter), RENDER_WAIT)
+            # The process that claimed it went quiet: render here rather than wait.
+            return await self.hub.run(rendering.render_regions, meeting_id, audience)
+        finally:
+            if self._renderings.get(key) is waiter:
+                del self._renderings[key]
 
     async def stop(self) -> None:
         if self.task is not None:
@@ -142,6 +185,7 @@ class PostgresBroker:
                 )
                 await conn.execute(f"LISTEN {EVENTS_CHANNEL}")
                 await conn.execute(f"LISTEN {PRESENCE_CHANNEL}")
+                await conn.execute(f"LISTEN {RENDER_CHANNEL}")
                 self.listening.set()
                 delay = 0.5
                 # Whatever was committed while not listening is in the record.
@@ -191,6 +235,12 @@ class PostgresBroker:
             if channel == EVENTS_CHANNEL:
                 meeting_id, _, _event_id = payload.partition(":")
                 self.hub.event_committed(int(meeting_id))
+                return
+            if channel == RENDER_CHANNEL:
+                meeting_id, seq, audience = payload.split(":", 2)
+                waiter = self._renderings.get((int(meeting_id), int(seq), audience))
+                if waiter is not None and not waiter.done():
+                    waiter.set_result(None)
                 return
             message = json.loads(payload)
             sender = message["p"]

@@ -8,8 +8,9 @@ one read plus one render per audience in this process, whatever the number of
 screens.
 
 Everything here runs on the server's event loop, except the database work,
-which runs in a small thread pool of its own (``Hub.run``); each job closes its
-database connection when it finishes, so idle screens hold none.
+which runs in a small thread pool of its own (``Hub.run``): at most ``WORKERS``
+database connections per process, whatever the number of screens; an open
+stream holds none.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import logging
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -31,6 +33,7 @@ from django.db import connections
 
 logger = logging.getLogger(__name__)
 
+WORKERS = 3  # threads for database work (each keeps one connection)
 QUEUE_LIMIT = 64  # a screen this far behind is cut off and catches up on reconnect
 PRESENCE_TTL = 60.0  # seconds before another process's silent presence report expires
 
@@ -139,30 +142,48 @@ class Room:
                 await asyncio.sleep(0.5)
 
     async def _deliver_events(self) -> None:
-        after = self.seq
-        audiences = {s.viewer.audience for s in self.subscribers}
-        seqs, regions = await self.hub.run(
-            self.hub.read_and_render, self.meeting_id, after, sorted(audiences)
-        )
+        from meetings.live import rendering
+
+        seqs = await self.hub.run(rendering.seqs_after, self.meeting_id, self.seq)
         if not seqs:
             return
-        last = seqs[-1]
-        self.seq = last
-        deliveries = {}
-        for audience, rendered in regions.items():
-            deliveries[audience] = Delivery("change", last, rendered)
-            future = asyncio.get_running_loop().create_future()
-            future.set_result(deliveries[audience])
-            self._renders[audience] = (last, future)
-        quiet = {seq: Delivery("change", seq, {}) for seq in seqs[:-1]}
-        while missing := {s.viewer.audience for s in self.subscribers} - set(deliveries):
-            # Someone of another audience joined while this was rendering.
-            audience = missing.pop()
-            deliveries[audience] = await self.delivery_for(audience, last)
+        last = self.seq = seqs[-1]
+        for seq in seqs[:-1]:  # several at once: only the last carries the regions
+            quiet = Delivery("change", seq, {})
+            for subscriber in list(self.subscribers):
+                self.offer(subscriber, quiet)
+        done: set[str] = set()
+        # Render what no other process is rendering, one audience at a time so that
+        # processes share the work; each audience gets its update as soon as it is ready.
+        for audience in self._audiences_by_size():
+            cached = self._renders.get(audience)
+            if cached is not None and cached[0] >= last:
+                continue
+            regions = await self.hub.broker.try_render(self.meeting_id, last, audience)
+            if regions is not None:
+                self._deliver(audience, self._remember(audience, Delivery("change", last, regions)))
+                done.add(audience)
+        # The others (rendered elsewhere, or someone of another audience just joined).
+        while missing := sorted(self._audiences_by_size().keys() - done):
+            deliveries = await asyncio.gather(*(self.delivery_for(a, last) for a in missing))
+            for audience, delivery in zip(missing, deliveries, strict=True):
+                self._deliver(audience, delivery)
+                done.add(audience)
+
+    def _audiences_by_size(self) -> dict[str, int]:
+        counts = Counter(s.viewer.audience for s in self.subscribers)
+        return dict(sorted(counts.items(), key=lambda pair: (-pair[1], pair[0])))
+
+    def _remember(self, audience: str, delivery: Delivery) -> Delivery:
+        future = asyncio.get_running_loop().create_future()
+        future.set_result(delivery)
+        self._renders[audience] = (delivery.seq or 0, future)
+        return delivery
+
+    def _deliver(self, audience: str, delivery: Delivery) -> None:
         for subscriber in list(self.subscribers):
-            for seq in seqs[:-1]:
-                self.offer(subscriber, quiet[seq])
-            self.offer(subscriber, deliveries[subscriber.viewer.audience])
+            if subscriber.viewer.audience == audience:
+                self.offer(subscriber, delivery)
 
     async def _deliver_presence(self) -> None:
         watching = [s for s in self.subscribers if s.viewer.audience == "facilitator"]
@@ -191,8 +212,8 @@ class Room:
         future = asyncio.get_running_loop().create_future()
         self._renders[audience] = (seq, future)
         try:
-            rendered = await self.hub.run(self.hub.render, self.meeting_id, audience)
-            delivery = Delivery("change", seq, rendered)
+            regions = await self.hub.broker.regions(self.meeting_id, seq, audience)
+            delivery = Delivery("change", seq, regions)
             future.set_result(delivery)
         except BaseException as error:
             if self._renders.get(audience, (None, None))[1] is future:
@@ -210,7 +231,7 @@ class Hub:
         self.loop = loop
         self.process_id = uuid.uuid4().hex[:12]
         self.rooms: dict[int, Room] = {}
-        self._executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="live")
+        self._executor = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="live")
         self._lock = threading.Lock()
         # meeting -> user id -> (audience, streams) for screens in this process
         self._local: dict[int, dict[int, tuple[str, int]]] = {}
@@ -221,26 +242,8 @@ class Hub:
     # --- database work, off the event loop ---------------------------------------------
 
     async def run(self, function: Callable, *args: Any) -> Any:
-        job = sync_to_async(_closing(function), thread_sensitive=False, executor=self._executor)
+        job = sync_to_async(_healthy(function), thread_sensitive=False, executor=self._executor)
         return await job(*args)
-
-    @staticmethod
-    def read_and_render(
-        meeting_id: int, after: int | None, audiences: list[str]
-    ) -> tuple[list[int], dict[str, dict[str, str]]]:
-        """The event numbers after ``after`` (or the last one) and the regions per audience."""
-        from meetings.live import rendering
-
-        seqs = rendering.seqs_after(meeting_id, after)
-        if not seqs:
-            return [], {}
-        return seqs, {a: rendering.render_regions(meeting_id, a) for a in audiences}
-
-    @staticmethod
-    def render(meeting_id: int, audience: str) -> dict[str, str]:
-        from meetings.live import rendering
-
-        return rendering.render_regions(meeting_id, audience)
 
     def render_presence(self, meeting_id: int) -> str:
         from meetings.live import rendering
@@ -375,17 +378,38 @@ class Hub:
                 room.task.cancel()
         self.rooms.clear()
         await self.broker.stop()
-        self._executor.shutdown(wait=False)
+        await asyncio.get_running_loop().run_in_executor(None, self._close_connections)
+
+    def _close_connections(self) -> None:
+        """Close the database connection each worker thread keeps, then the workers."""
+        barrier = threading.Barrier(WORKERS, timeout=5)
+
+        def close() -> None:
+            with contextlib.suppress(threading.BrokenBarrierError):
+                barrier.wait()  # one job per thread
+            connections.close_all()
+
+        jobs = [self._executor.submit(close) for _ in range(WORKERS)]
+        for job in jobs:
+            job.result()
+        self._executor.shutdown(wait=True)
 
 
-def _closing(function: Callable) -> Callable:
-    """Run ``function`` and close this thread's database connections afterwards."""
+def _healthy(function: Callable) -> Callable:
+    """Run ``function`` on this worker's database connection, replacing it if it broke.
+
+    Each worker thread keeps one connection (opening one per job would cost more
+    than most jobs); ``Hub.close`` closes them.
+    """
 
     def job(*args: Any) -> Any:
-        try:
-            return function(*args)
-        finally:
-            connections.close_all()
+        for conn in connections.all(initialized_only=True):
+            if conn.connection is not None and conn.errors_occurred:
+                if conn.is_usable():
+                    conn.errors_occurred = False
+                else:
+                    conn.close()
+        return function(*args)
 
     return job
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection
 from django.db.models import Max
 from django.template.loader import render_to_string
 
@@ -99,3 +100,45 @@ def people(meeting_id: int, present: dict[int, str]) -> list[Present]:
 
 def render_presence(meeting_id: int, present: dict[int, str]) -> str:
     return render_to_string("meetings/live/presence.html", {"present": people(meeting_id, present)})
+
+
+# --- rendering once for all processes (PostgreSQL) -------------------------------
+
+KEEP_RENDERINGS = 10  # events' worth of stored regions kept per meeting
+
+
+def claim(meeting_id: int, seq: int, audience: str) -> bool:
+    """Claim the rendering of ``audience`` as of ``seq``: ``True`` if nobody had."""
+    from meetings.live.models import Rendering
+
+    table = Rendering._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (meeting_id, seq, audience, claimed_at) "
+            "VALUES (%s, %s, %s, now()) ON CONFLICT DO NOTHING RETURNING id",
+            [meeting_id, seq, audience],
+        )
+        return cursor.fetchone() is not None
+
+
+def render_and_store(meeting_id: int, seq: int, audience: str, channel: str) -> dict[str, str]:
+    """Render a claimed rendering, store it and tell the other processes."""
+    from meetings.live.models import Rendering
+
+    regions = render_regions(meeting_id, audience)
+    mine = Rendering.objects.filter(meeting_id=meeting_id, seq=seq, audience=audience)
+    mine.update(regions=regions)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_notify(%s, %s)", [channel, f"{meeting_id}:{seq}:{audience}"])
+    Rendering.objects.filter(meeting_id=meeting_id, seq__lt=seq - KEEP_RENDERINGS).delete()
+    return regions
+
+
+def stored(meeting_id: int, seq: int, audience: str) -> dict[str, str] | None:
+    from meetings.live.models import Rendering
+
+    return (
+        Rendering.objects.filter(meeting_id=meeting_id, seq=seq, audience=audience)
+        .values_list("regions", flat=True)
+        .first()
+    )

@@ -7,6 +7,7 @@ database, SQLite or PostgreSQL.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 
@@ -47,6 +48,9 @@ def asgi_server(transactional_db):
             raise RuntimeError("The ASGI test server did not start.")
         time.sleep(0.05)
     yield f"http://127.0.0.1:{config.port}"
+    hub = live_hub.current_hub()
+    if hub is not None:  # close its database connections before the test database goes
+        asyncio.run_coroutine_threadsafe(live_hub.reset_hub(), hub.loop).result(10)
     server.should_exit = True
     thread.join(10)
 

@@ -18,6 +18,7 @@ from bench.live_client import LiveClient
 from bench.servers import database_url, running_servers
 from meetings import live
 from meetings.live.brokers import APPLICATION_NAME
+from meetings.live.models import Rendering
 from tests.meetings.helpers import prepare
 from tests.meetings.sse import in_thread, session_cookie
 
@@ -98,6 +99,9 @@ def test_an_update_through_process_1_reaches_screens_on_process_2(meeting, org, 
     assert [(m.event, m.id) for m in messages] == [("change", str(last + 1))] * 3
     for message in messages:
         assert "Opening" in message.json["regions"]["stage"]
+    # Rendered once per audience for both processes together.
+    rendered = Rendering.objects.filter(meeting=meeting, seq=last + 1)
+    assert sorted(rendered.values_list("audience", flat=True)) == ["head_b", "member_a"]
     # One listening connection per process, however many screens it serves.
     assert listeners == {f"{APPLICATION_NAME} {one.pid}": 1, f"{APPLICATION_NAME} {two.pid}": 1}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from meetings import live, services
@@ -303,3 +304,34 @@ def test_a_screen_too_slow_to_keep_up_is_cut_off_to_reconnect(meeting, org, page
         return hub.rooms
 
     assert run(scenario()) == {}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="counts PostgreSQL sessions")
+def test_screens_coming_and_going_leave_no_database_connections_behind(meeting, org, page):
+    def sessions() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            return len(cursor.fetchall())
+
+    async def scenario():
+        before = await in_thread(sessions)  # the test's own
+        for _round in range(3):
+            screens = [
+                await AsgiStream(url(meeting), user=user).open()
+                for user in (org.priya, org.fiona, org.fergus, org.sam, org.sean) * 2
+            ]
+            await asyncio.sleep(0.2)
+            for screen in screens:
+                await screen.close()
+        await asyncio.sleep(0.1)
+        while_idle = await in_thread(sessions)
+        await live_hub.reset_hub()
+        return before, while_idle, await in_thread(sessions)
+
+    before, while_idle, after_close = run(scenario())
+    # However many screens came and went: the listener and the workers, then nothing.
+    assert while_idle - before <= live_hub.WORKERS + 1
+    assert after_close == before

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import threading
@@ -153,22 +154,39 @@ class Room:
             for subscriber in list(self.subscribers):
                 self.offer(subscriber, quiet)
         done: set[str] = set()
-        # Render what no other process is rendering, one audience at a time so that
-        # processes share the work; each audience gets its update as soon as it is ready.
-        for audience in self._audiences_by_size():
-            cached = self._renders.get(audience)
-            if cached is not None and cached[0] >= last:
-                continue
-            regions = await self.hub.broker.try_render(self.meeting_id, last, audience)
-            if regions is not None:
+        elsewhere: dict[str, asyncio.Task] = {}
+        try:
+            # Render what no other process is rendering, one audience at a time so that
+            # processes share the work; every audience gets its update as soon as it is
+            # ready, whichever process rendered it.
+            for audience in self._audiences_by_size():
+                cached = self._renders.get(audience)
+                if cached is not None and cached[0] >= last:
+                    continue
+                regions = await self.hub.broker.try_render(self.meeting_id, last, audience)
+                if regions is None:
+                    task = asyncio.create_task(self.delivery_for(audience, last))
+                    task.add_done_callback(functools.partial(self._deliver_when_done, audience))
+                    elsewhere[audience] = task
+                    continue
                 self._deliver(audience, self._remember(audience, Delivery("change", last, regions)))
                 done.add(audience)
-        # The others (rendered elsewhere, or someone of another audience just joined).
+            if elsewhere:
+                await asyncio.gather(*elsewhere.values())
+                done.update(elsewhere)
+        finally:
+            for task in elsewhere.values():
+                task.cancel()
+        # Someone of another audience joined meanwhile, or the cache had it.
         while missing := sorted(self._audiences_by_size().keys() - done):
             deliveries = await asyncio.gather(*(self.delivery_for(a, last) for a in missing))
             for audience, delivery in zip(missing, deliveries, strict=True):
                 self._deliver(audience, delivery)
                 done.add(audience)
+
+    def _deliver_when_done(self, audience: str, task: asyncio.Task) -> None:
+        if not task.cancelled() and task.exception() is None:
+            self._deliver(audience, task.result())
 
     def _audiences_by_size(self) -> dict[str, int]:
         counts = Counter(s.viewer.audience for s in self.subscribers)

@@ -82,8 +82,10 @@ class LocalBroker:
     def ensure_started(self) -> None:
         pass
 
-    async def try_render(self, meeting_id: int, seq: int, audience: str) -> dict[str, str]:
-        return await self.hub.run(rendering.render_regions, meeting_id, audience)
+    async def try_render(
+        self, meeting_id: int, seq: int, audiences: list[str], share: int
+    ) -> tuple[dict[str, dict[str, str]], list[str]]:
+        return await self.hub.run(rendering.render_many, meeting_id, audiences), []
 
     async def regions(self, meeting_id: int, seq: int, audience: str) -> dict[str, str]:
         return await self.hub.run(rendering.render_regions, meeting_id, audience)
@@ -128,13 +130,22 @@ class PostgresBroker:
 
     # --- rendering once for all processes -------------------------------------------------
 
-    async def try_render(self, meeting_id: int, seq: int, audience: str) -> dict[str, str] | None:
-        """Render and share these regions if no other process has claimed them."""
-        if await self.hub.run(rendering.claim, meeting_id, seq, audience):
-            return await self.hub.run(
-                rendering.render_and_store, meeting_id, seq, audience, RENDER_CHANNEL
-            )
-        return None
+    async def try_render(
+        self, meeting_id: int, seq: int, audiences: list[str], share: int
+    ) -> tuple[dict[str, dict[str, str]], list[str]]:
+        """Render (and share) up to ``share`` of these that no other process has claimed.
+
+        Returns what was rendered here, and the audiences another process claimed.
+        """
+        claimed, elsewhere = await self.hub.run(
+            rendering.claim_some, meeting_id, seq, audiences, share
+        )
+        if not claimed:
+            return {}, elsewhere
+        rendered = await self.hub.run(
+            rendering.render_and_store, meeting_id, seq, claimed, RENDER_CHANNEL
+        )
+        return rendered, elsewhere
 
     async def regions(self, meeting_id: int, seq: int, audience: str) -> dict[str, str]:
         """These regions, rendered here or by whichever process claimed them."""
@@ -143,9 +154,9 @@ class PostgresBroker:
         if waiter is None:
             waiter = self._renderings[key] = asyncio.get_running_loop().create_future()
         try:
-            mine = await self.try_render(*key)
-            if mine is not None:
-                return mine
+            mine, _elsewhere = await self.try_render(meeting_id, seq, [audience], 1)
+            if mine:
+                return mine[audience]
             for _attempt in range(2):
                 found = await self.hub.run(rendering.stored, *key)
                 if found is not None:

@@ -20,6 +20,7 @@ import contextlib
 import functools
 import json
 import logging
+import math
 import threading
 import time
 import uuid
@@ -156,21 +157,32 @@ class Room:
         done: set[str] = set()
         elsewhere: dict[str, asyncio.Task] = {}
         try:
-            # Render what no other process is rendering, one audience at a time so that
+            # Render what no other process is rendering, a fair share at a time so that
             # processes share the work; every audience gets its update as soon as it is
             # ready, whichever process rendered it.
-            for audience in self._audiences_by_size():
-                cached = self._renders.get(audience)
-                if cached is not None and cached[0] >= last:
-                    continue
-                regions = await self.hub.broker.try_render(self.meeting_id, last, audience)
-                if regions is None:
+            todo = [
+                audience
+                for audience in self._audiences_by_size()
+                if (cached := self._renders.get(audience)) is None or cached[0] < last
+            ]
+            share = (
+                math.ceil(len(todo) / self.hub.processes_watching(self.meeting_id))
+                if rendering.renders_in_batches()
+                else 1  # one by one: each audience is sent as soon as it is rendered
+            )
+            while todo:
+                rendered, claimed_elsewhere = await self.hub.broker.try_render(
+                    self.meeting_id, last, todo, share
+                )
+                for audience, regions in rendered.items():
+                    delivery = self._remember(audience, Delivery("change", last, regions))
+                    self._deliver(audience, delivery)
+                    done.add(audience)
+                for audience in claimed_elsewhere:
                     task = asyncio.create_task(self.delivery_for(audience, last))
                     task.add_done_callback(functools.partial(self._deliver_when_done, audience))
                     elsewhere[audience] = task
-                    continue
-                self._deliver(audience, self._remember(audience, Delivery("change", last, regions)))
-                done.add(audience)
+                todo = [a for a in todo if a not in rendered and a not in elsewhere]
             if elsewhere:
                 await asyncio.gather(*elsewhere.values())
                 done.update(elsewhere)
@@ -342,6 +354,17 @@ class Hub:
                 {user: audience for user, (audience, _n) in self._local.get(meeting_id, {}).items()}
             )
         return result
+
+    def processes_watching(self, meeting_id: int) -> int:
+        """This process and the others that reported screens on this meeting."""
+        now = time.monotonic()
+        with self._lock:
+            others = sum(
+                1
+                for meetings in self._remote.values()
+                if meeting_id in meetings and now - meetings[meeting_id][0] <= PRESENCE_TTL
+            )
+        return 1 + others
 
     def local_snapshot(self, meeting_id: int) -> dict[int, str]:
         with self._lock:

@@ -25,6 +25,27 @@ def render_regions(meeting_id: int, audience: str) -> dict[str, str]:
     return views.render_regions(meeting_id, audience)
 
 
+def render_many(meeting_id: int, audiences: list[str]) -> dict[str, dict[str, str]]:
+    """Regions for several audiences; one load of the meeting if the page offers it.
+
+    ``meetings.views.render_regions_many(meeting_id, audiences)``, when it exists,
+    renders every audience from one loaded meeting (most of a rendering's cost is
+    loading the meeting); otherwise each audience is rendered on its own.
+    """
+    from meetings import views
+
+    many = getattr(views, "render_regions_many", None)
+    if many is not None and len(audiences) > 1:
+        return many(meeting_id, list(audiences))
+    return {audience: views.render_regions(meeting_id, audience) for audience in audiences}
+
+
+def renders_in_batches() -> bool:
+    from meetings import views
+
+    return hasattr(views, "render_regions_many")
+
+
 def audience_for(user: AbstractBaseUser, meeting: Meeting) -> str | None:
     from meetings import views
 
@@ -121,17 +142,31 @@ def claim(meeting_id: int, seq: int, audience: str) -> bool:
         return cursor.fetchone() is not None
 
 
-def render_and_store(meeting_id: int, seq: int, audience: str, channel: str) -> dict[str, str]:
-    """Render a claimed rendering, store it and tell the other processes."""
+def claim_some(meeting_id: int, seq: int, audiences: list[str], limit: int) -> tuple[list, list]:
+    """Claim up to ``limit`` of these renderings: (claimed, claimed by someone else)."""
+    claimed, elsewhere = [], []
+    for audience in audiences:
+        if len(claimed) >= limit:
+            break
+        (claimed if claim(meeting_id, seq, audience) else elsewhere).append(audience)
+    return claimed, elsewhere
+
+
+def render_and_store(
+    meeting_id: int, seq: int, audiences: list[str], channel: str
+) -> dict[str, dict[str, str]]:
+    """Render claimed renderings, store them and tell the other processes."""
     from meetings.live.models import Rendering
 
-    regions = render_regions(meeting_id, audience)
-    mine = Rendering.objects.filter(meeting_id=meeting_id, seq=seq, audience=audience)
-    mine.update(regions=regions)
+    rendered = render_many(meeting_id, audiences)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_notify(%s, %s)", [channel, f"{meeting_id}:{seq}:{audience}"])
+        for audience, regions in rendered.items():
+            Rendering.objects.filter(meeting_id=meeting_id, seq=seq, audience=audience).update(
+                regions=regions
+            )
+            cursor.execute("SELECT pg_notify(%s, %s)", [channel, f"{meeting_id}:{seq}:{audience}"])
     Rendering.objects.filter(meeting_id=meeting_id, seq__lt=seq - KEEP_RENDERINGS).delete()
-    return regions
+    return rendered
 
 
 def stored(meeting_id: int, seq: int, audience: str) -> dict[str, str] | None:

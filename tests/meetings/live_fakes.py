@@ -26,16 +26,25 @@ class FakePage:
             "rules": '<section id="region-rules">Calm and collected.</section>',
         }
 
+    def render_regions_many(self, meeting_id: int, audiences: list[str]) -> dict:
+        with self._lock:
+            self.calls["many"] += 1
+        return {audience: self.render_regions(meeting_id, audience) for audience in audiences}
+
     def audience_for(self, user, meeting) -> str:
         return str(permissions.meeting_role(user, meeting))
 
 
-def install_fake_page(monkeypatch) -> FakePage:
+def install_fake_page(monkeypatch, *, batches: bool = False) -> FakePage:
     from meetings import views
 
     page = FakePage()
     monkeypatch.setattr(views, "render_regions", page.render_regions, raising=False)
     monkeypatch.setattr(views, "audience_for", page.audience_for, raising=False)
+    if batches:
+        monkeypatch.setattr(views, "render_regions_many", page.render_regions_many, raising=False)
+    else:
+        monkeypatch.delattr(views, "render_regions_many", raising=False)
     return page
 
 

@@ -211,6 +211,27 @@ def test_a_change_reaches_every_screen_rendered_once_per_audience(meeting, org, 
     assert all(set(m.json["regions"]) == {"stage"} for m in second)
 
 
+def test_several_audiences_render_in_one_batch_when_the_page_offers_it(meeting, org, monkeypatch):
+    page = install_fake_page(monkeypatch, batches=True)
+    add_events(meeting, 1)
+
+    async def scenario():
+        screens = [
+            await AsgiStream(url(meeting, after=1), user=user).open()
+            for user in (org.fiona, org.fergus, org.sam)
+        ]
+        await asyncio.sleep(0.1)
+        await in_thread(toggle_difficult, meeting, org.fiona)
+        messages = [await screen.next() for screen in screens]
+        for screen in screens:
+            await screen.close()
+        return messages
+
+    messages = run(scenario())
+    assert [m.id for m in messages] == ["2"] * 3
+    assert page.calls == {"many": 1, "head_a": 1, "member_a": 1, "head_b": 1}
+
+
 def test_keep_alive_comments_while_nothing_happens(meeting, org, page, monkeypatch):
     monkeypatch.setattr(live_views, "KEEPALIVE", 0.05)
 

@@ -15,7 +15,7 @@
   var source = null;
   var retryDelay = 1000;
   var statusTimer = null;
-  var pending = {}; // region name -> HTML held back while someone types in it
+  var pending = {}; // region name -> {html, element}: held back while someone types in it
 
   // A quiet "reconnecting" note, shown only when the stream is down for a moment.
   // The page may provide it (id="live-status"); otherwise it is added here.
@@ -111,7 +111,7 @@
     var old = document.getElementById("region-" + name);
     if (!old) return;
     if (isEditing(old)) {
-      pending[name] = html;
+      pending[name] = { html: html, element: old };
       markStale(old);
       return;
     }
@@ -126,7 +126,13 @@
   }
 
   function flushPending() {
-    Object.keys(pending).forEach(function (name) { swap(name, pending[name]); });
+    Object.keys(pending).forEach(function (name) {
+      var held = pending[name];
+      delete pending[name];
+      // The person's own htmx request re-rendered that region meanwhile: what was
+      // held back is older than what they see now.
+      if (document.contains(held.element)) swap(name, held.html);
+    });
   }
 
   // Swap what was held back once the person has left the field, but never in
@@ -141,14 +147,6 @@
     window.setTimeout(flushSoon, 50); // after the click has been handled
   }, true);
   document.addEventListener("focusout", flushSoon);
-
-  // The person's own htmx request re-rendered a region: what was held back is older.
-  document.addEventListener("htmx:afterSwap", function (event) {
-    var target = event.detail && event.detail.target;
-    if (target && target.id && target.id.indexOf("region-") === 0) {
-      delete pending[target.id.slice("region-".length)];
-    }
-  });
 
   // --- the stream ---------------------------------------------------------------
   function onChange(event) {

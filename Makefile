@@ -2,18 +2,16 @@
 SHELL := /bin/bash
 PORT ?= 8000
 PYTHON ?= python3
-UV := $(shell command -v uv 2>/dev/null)
-ifeq ($(UV),)
-UV := $(PYTHON) -m uv
-endif
+# A uv on PATH that runs, else uv as a module of this Python (installed below if missing).
+UV := $(shell uv --version >/dev/null 2>&1 && echo uv || echo "$(PYTHON) -m uv")
 VENV := .venv
 RUN := $(VENV)/bin/python
 
 .PHONY: run test lint format bench venv migrate demo clean
 
 $(VENV)/.synced: pyproject.toml uv.lock
-	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 || \
-		{ echo "Installing uv with pip…"; $(PYTHON) -m pip install --quiet --user uv || $(PYTHON) -m pip install --quiet uv; }
+	@$(UV) --version >/dev/null 2>&1 || { echo "Installing uv with pip…"; \
+		$(PYTHON) -m pip install --quiet --user uv || $(PYTHON) -m pip install --quiet uv; }
 	$(UV) sync --frozen
 	@touch $@
 

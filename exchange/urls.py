@@ -21,3 +21,5 @@ urlpatterns = [
     path("exchanges/", include("meetings.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "exchange.errors.permission_denied"

@@ -29,6 +29,9 @@ class EventAdmin(admin.ModelAdmin):
     list_display = ["meeting", "seq", "at", "actor", "kind"]
     list_filter = ["kind"]
 
+    def has_add_permission(self, request) -> bool:
+        return False
+
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 

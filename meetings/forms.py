@@ -139,7 +139,11 @@ class NeedListSettingsForm(forms.Form):
 
 
 class TextForm(forms.Form):
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+        error_messages={"required": "This cannot be empty."},
+    )
 
     def __init__(self, *args, label: str = "Text", **kwargs) -> None:
         super().__init__(*args, **kwargs)

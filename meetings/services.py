@@ -210,6 +210,16 @@ def _item_snapshot(item: NeedItem) -> dict[str, Any]:
     } | {"position": item.position, "confirmed_need": item.confirmed_need}
 
 
+def _fresh_item(item: NeedItem) -> NeedItem:
+    """Re-read a request under the meeting lock; someone may have removed it meanwhile."""
+    try:
+        return NeedItem.objects.select_related("need_list").get(pk=item.pk)
+    except NeedItem.DoesNotExist:
+        raise RuleError(
+            "That request is not on the list any more: someone has removed it.", status=404
+        ) from None
+
+
 def _check_edit(meeting: Meeting, need_list: NeedList, by: AbstractBaseUser) -> None:
     role = _role(by, meeting)
     if role is None:
@@ -228,7 +238,12 @@ def _check_edit(meeting: Meeting, need_list: NeedList, by: AbstractBaseUser) -> 
         )
 
 
-def _apply_item_data(item: NeedItem, data: dict[str, Any], confirmed_need: bool) -> None:
+def _apply_item_data(
+    item: NeedItem, data: dict[str, Any], confirmed_need: bool, by: AbstractBaseUser
+) -> None:
+    """Copy the form's data; only the head can confirm a costly item is still a need."""
+    if not permissions.is_head_of(by, item.need_list.department):
+        confirmed_need = item.confirmed_need
     for field in ITEM_FIELDS:
         setattr(item, field, data[field])
     item.confirmed_need = bool(confirmed_need) and item.cost_is_high
@@ -243,7 +258,7 @@ def need_item_add(
     _check_edit(meeting, need_list, by)
     last = need_list.items.aggregate(last=Max("position"))["last"]
     item = NeedItem(need_list=need_list, position=(last + 1) if last is not None else 0)
-    _apply_item_data(item, data, confirmed_need)
+    _apply_item_data(item, data, confirmed_need, by)
     item.full_clean()
     item.save()
     _record(
@@ -267,7 +282,7 @@ def need_item_update(
     confirmed_need: bool = False,
 ) -> NeedItem:
     meeting = _lock(item.need_list.meeting_id)
-    item = NeedItem.objects.select_related("need_list").get(pk=item.pk)
+    item = _fresh_item(item)
     _check_edit(meeting, item.need_list, by)
     if item.version != version:
         raise StaleEdit(
@@ -275,7 +290,7 @@ def need_item_update(
             "Their version is shown; make your change again if it is still needed."
         )
     before = _item_snapshot(item)
-    _apply_item_data(item, data, confirmed_need)
+    _apply_item_data(item, data, confirmed_need, by)
     item.version += 1
     item.full_clean()
     item.save()
@@ -295,8 +310,10 @@ def need_item_update(
 def need_item_confirm(*, item: NeedItem, by: AbstractBaseUser) -> NeedItem:
     """The head confirms a costly item is still a need."""
     meeting = _lock(item.need_list.meeting_id)
-    item = NeedItem.objects.select_related("need_list").get(pk=item.pk)
+    item = _fresh_item(item)
     _check_edit(meeting, item.need_list, by)
+    if not permissions.is_head_of(by, item.need_list.department):
+        raise RuleError("Only the head can confirm that a costly request is still a need.", 403)
     if not item.cost_is_high:
         return item
     item.confirmed_need = True
@@ -318,7 +335,7 @@ def need_item_confirm(*, item: NeedItem, by: AbstractBaseUser) -> NeedItem:
 @transaction.atomic
 def need_item_remove(*, item: NeedItem, by: AbstractBaseUser) -> None:
     meeting = _lock(item.need_list.meeting_id)
-    item = NeedItem.objects.select_related("need_list").get(pk=item.pk)
+    item = _fresh_item(item)
     _check_edit(meeting, item.need_list, by)
     _record(
         meeting,
@@ -338,7 +355,7 @@ def need_item_remove(*, item: NeedItem, by: AbstractBaseUser) -> None:
 def need_item_move(*, item: NeedItem, by: AbstractBaseUser, offset: int) -> None:
     """Move an item up (-1) or down (+1) in its list."""
     meeting = _lock(item.need_list.meeting_id)
-    item = NeedItem.objects.select_related("need_list").get(pk=item.pk)
+    item = _fresh_item(item)
     _check_edit(meeting, item.need_list, by)
     items = list(item.need_list.items.order_by("position", "id"))
     index = next(i for i, candidate in enumerate(items) if candidate.pk == item.pk)

@@ -8,13 +8,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from exchange import permissions
 from meetings import forms, rules, selectors, services
@@ -51,9 +51,10 @@ def get_need_list_for(user, meeting_pk: int, list_pk: int) -> NeedList:
 
 
 def get_item_for(user, need_list: NeedList, item_pk: int) -> NeedItem:
+    """A request on this list; a refusal (404) the need list views show in the workspace."""
     item = need_list.items.filter(pk=item_pk).first()
     if item is None:
-        raise Http404("That request is not on this list (it may have been removed).")
+        raise RuleError("That request is not on this list (it may have been removed).", status=404)
     return item
 
 
@@ -190,12 +191,22 @@ def need_item_add(request: HttpRequest, pk: int, list_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def need_item_edit(request: HttpRequest, pk: int, list_pk: int, item_pk: int) -> HttpResponse:
     need_list = get_need_list_for(request.user, pk, list_pk)
-    item = get_item_for(request.user, need_list, item_pk)
+    try:
+        item = get_item_for(request.user, need_list, item_pk)
+    except RuleError as error:
+        return _workspace_instead_of_item(
+            request,
+            _render_workspace(request, need_list, status=error.status, error=error.message),
+        )
     context = _need_list_context(request, need_list, item=item)
     if request.method == "GET":
         if not context["can_edit"]:
-            return _render_workspace(
-                request, need_list, status=409, error="This list cannot be changed now."
+            if not permissions.can_edit_need_list(request.user, need_list):
+                status, error = 403, "You cannot edit this need list."
+            else:
+                status, error = 409, "This list cannot be changed now."
+            return _workspace_instead_of_item(
+                request, _render_workspace(request, need_list, status=status, error=error)
             )
         context["form"] = forms.NeedItemForm(
             instance=item, initial={"version": item.version, "confirmed_need": item.confirmed_need}
@@ -220,11 +231,23 @@ def need_item_edit(request: HttpRequest, pk: int, list_pk: int, item_pk: int) ->
             confirmed_need=form.cleaned_data["confirmed_need"],
         )
     except RuleError as error:
-        return _render_workspace(request, need_list, status=error.status, error=error.message)
+        return _workspace_instead_of_item(
+            request,
+            _render_workspace(request, need_list, status=error.status, error=error.message),
+        )
     if not request.htmx:
         messages.success(request, "Request saved.")
         return redirect("meetings:need_list", pk=pk, list_pk=list_pk)
-    return _render_workspace(request, need_list, notice="Request saved.")
+    return _workspace_instead_of_item(
+        request, _render_workspace(request, need_list, notice="Request saved.")
+    )
+
+
+def _workspace_instead_of_item(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """The edit form targets its own item; an answer that is the whole workspace goes there."""
+    if request.htmx:
+        response = reswap(retarget(response, "#workspace"), "outerHTML")
+    return response
 
 
 @login_required

@@ -10,10 +10,19 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from exchange.models import OrgRole
 from tests.factories import PASSWORD, give_role, make_department, make_meeting, make_user
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """Tests make many people; the real hasher would spend a second on each."""
+    override = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    override.enable()
+    yield
+    override.disable()
 
 
 @pytest.fixture
@@ -64,3 +73,18 @@ def client_for(user) -> Client:
 def as_user():
     """``as_user(org.fiona)`` gives a logged-in test client."""
     return client_for
+
+
+@pytest.fixture(autouse=True)
+def _readable_responses(monkeypatch):
+    """``response.readable``: the page as a person reads it (entities like &#x27; unescaped)."""
+    from html import unescape
+
+    from django.http import HttpResponseBase
+
+    monkeypatch.setattr(
+        HttpResponseBase,
+        "readable",
+        property(lambda self: unescape(self.content.decode())),
+        raising=False,
+    )

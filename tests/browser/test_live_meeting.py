@@ -58,11 +58,14 @@ def asgi_server(transactional_db):
 @pytest.fixture
 def open_meeting(browser, asgi_server):
     """``open_meeting(user, meeting)``: a fresh browser context on the meeting page."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=20_000)  # a busy machine: updates arrive, if not at once
     contexts = []
 
     def make(user, meeting):
         context = browser.new_context(viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(20_000)
         contexts.append(context)
         page = context.new_page()
         page.console_errors = []
@@ -82,6 +85,7 @@ def open_meeting(browser, asgi_server):
     yield make
     for context in contexts:
         context.close()
+    expect.set_options(timeout=5_000)
 
 
 def current_step(page):
@@ -177,6 +181,6 @@ def test_a_dropped_screen_says_so_and_catches_up_when_back(open_meeting, meeting
 
     drive_to(meeting, org, Step.OPENING)  # happens while Sam is away
     sam.unroute("**/live/**")
-    expect(current_step(sam)).to_contain_text("Opening", timeout=20_000)
+    expect(current_step(sam)).to_contain_text("Opening", timeout=30_000)
     expect(status).to_be_hidden()
     assert sam.evaluate("window.notReloaded") is True

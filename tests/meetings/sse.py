@@ -7,6 +7,7 @@ whenever it likes); ``SseParser`` (from ``bench.live_client``) reads the message
 from __future__ import annotations
 
 import asyncio
+import threading
 from urllib.parse import urlsplit
 
 from asgiref.sync import sync_to_async
@@ -15,6 +16,28 @@ from django.db import connections
 from django.test import Client
 
 from bench.live_client import Message, SseParser
+
+
+def run_async(coroutine):
+    """Run a test's async part on a fresh event loop in its own thread.
+
+    Its own thread, because the main thread may already run a loop (Playwright's
+    sync API keeps one there while the browser tests' browser is open).
+    """
+    outcome = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = asyncio.run(coroutine)
+        except BaseException as error:  # handed back to the test
+            outcome["error"] = error
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 async def in_thread(function, *args):

@@ -20,7 +20,7 @@ from meetings import live
 from meetings.live.brokers import APPLICATION_NAME
 from meetings.live.models import Rendering
 from tests.meetings.helpers import prepare
-from tests.meetings.sse import in_thread, session_cookie
+from tests.meetings.sse import in_thread, run_async, session_cookie
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -94,7 +94,7 @@ def test_an_update_through_process_1_reaches_screens_on_process_2(meeting, org, 
             await screen.close()
         return status, messages, listeners
 
-    status, messages, listeners = asyncio.run(scenario())
+    status, messages, listeners = run_async(scenario())
     assert status == 200
     assert [(m.event, m.id) for m in messages] == [("change", str(last + 1))] * 3
     for message in messages:
@@ -126,7 +126,7 @@ def test_the_facilitator_on_one_process_sees_people_on_the_other(meeting, org, s
         await priya.close()
         return joined, left
 
-    joined, left = asyncio.run(scenario())
+    joined, left = run_async(scenario())
     assert joined.event == left.event == "presence"
     assert "Head of Finance" in joined.json["regions"]["presence"]
     assert "Priya Nair" in left.json["regions"]["presence"]

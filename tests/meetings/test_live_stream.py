@@ -12,7 +12,7 @@ from meetings import live, services
 from meetings.live import hub as live_hub
 from meetings.live import views as live_views
 from tests.meetings.live_fakes import add_events, install_fake_page
-from tests.meetings.sse import AsgiStream, in_thread
+from tests.meetings.sse import AsgiStream, in_thread, run_async
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,7 +36,7 @@ def run(coroutine):
         finally:
             await live_hub.reset_hub()
 
-    return asyncio.run(main())
+    return run_async(main())
 
 
 def url(meeting, **query) -> str:

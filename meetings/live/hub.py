@@ -248,8 +248,11 @@ class Room:
         except BaseException as error:
             if self._renders.get(audience, (None, None))[1] is future:
                 del self._renders[audience]
-            future.set_exception(error)
-            future.exception()  # marked as retrieved: whoever awaits it sees it too
+            if isinstance(error, asyncio.CancelledError):
+                future.cancel()
+            else:
+                future.set_exception(error)
+                future.exception()  # marked as retrieved: whoever awaits it sees it too
             raise
         return delivery
 

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 
 from django.core.exceptions import PermissionDenied
+from django.core.handlers.asgi import ASGIRequest
 from django.http import Http404, HttpRequest, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
@@ -42,6 +43,13 @@ def _after(request: HttpRequest) -> int | None:
 
 @require_GET
 async def meeting_live(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    if not isinstance(request, ASGIRequest):
+        # A WSGI server cannot hold streams open: say so, and the page stays as it is.
+        response = StreamingHttpResponse(
+            iter([sse("unavailable", "{}")]), content_type="text/event-stream"
+        )
+        response["Cache-Control"] = "no-cache"
+        return response
     hub = get_hub()
     viewer = await hub.run(_admit, request, pk)
     response = StreamingHttpResponse(

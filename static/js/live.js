@@ -183,6 +183,13 @@
     source.addEventListener("change", onChange);
     source.addEventListener("presence", onChange);
     source.addEventListener("reload", onReload);
+    source.addEventListener("unavailable", function () {
+      // The server cannot stream (not served under ASGI): the page works as it is.
+      source.close();
+      window.clearTimeout(statusTimer);
+      status.hidden = true;
+      root.setAttribute("data-live-state", "off");
+    });
   }
 
   window.addEventListener("pagehide", function () { if (source) source.close(); });

@@ -68,6 +68,12 @@ def test_streams_with_headers_that_stop_buffering(meeting, org, page):
     assert stream.response_headers["x-accel-buffering"] == "no"
 
 
+def test_under_wsgi_the_stream_says_it_is_unavailable_and_ends(meeting, org, as_user):
+    response = as_user(org.fiona).get(url(meeting))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"event: unavailable\ndata: {}\n\n"
+
+
 @pytest.mark.parametrize("who", [None, "olive"])
 def test_refuses_people_outside_the_exchange(meeting, org, page, who):
     async def scenario():

@@ -69,9 +69,13 @@ def test_streams_with_headers_that_stop_buffering(meeting, org, page):
 
 
 def test_under_wsgi_the_stream_says_it_is_unavailable_and_ends(meeting, org, as_user):
-    response = as_user(org.fiona).get(url(meeting))
-    assert response.status_code == 200
-    assert b"".join(response.streaming_content) == b"event: unavailable\ndata: {}\n\n"
+    def fetch():
+        response = as_user(org.fiona).get(url(meeting))
+        return response.status_code, b"".join(response.streaming_content)
+
+    status, body = run_async(in_thread(fetch))  # the test client's own thread, no loop
+    assert status == 200
+    assert body == b"event: unavailable\ndata: {}\n\n"
 
 
 @pytest.mark.parametrize("who", [None, "olive"])

@@ -1,8 +1,650 @@
-"""Writes for service level agreements."""
+"""Every write to a service level agreement goes through here.
+
+Each service locks the agreement row inside its own transaction, checks who
+may do what now, changes the data and appends a ``Change`` to the version's
+record. Emails and the PDF task run on commit.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
+import logging
+from typing import Any
 
-def sla_draft_from_meeting(*, meeting, by):
-    """Start the SLA draft from a closed meeting's agreed items (built with agreements)."""
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from agreements import permissions
+from agreements.models import (
+    SLA,
+    Change,
+    EscalationOutcome,
+    Signature,
+    SLAService,
+    SLAVersion,
+    VersionStatus,
+)
+from meetings.models import ItemStatus, Meeting, NeedItem, Origin
+
+logger = logging.getLogger(__name__)
+REVIEW_AFTER = dt.timedelta(days=365)
+EDITABLE_FIELDS = [
+    "measure_what",
+    "measure_target",
+    "measure_unit",
+    "measure_frequency",
+    "measured_by",
+    "review_date",
+]
+
+
+class AgreementError(Exception):
+    """An action refused: ``status`` is 409 (not now) or 403 (not you)."""
+
+    def __init__(self, message: str, status: int = 409) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+class WrongPassword(AgreementError):
+    def __init__(self) -> None:
+        super().__init__(
+            "That password is not right, so nothing was signed. Type the password you sign in "
+            "with.",
+            status=400,
+        )
+
+
+def _name(user: AbstractBaseUser | None) -> str:
+    if user is None:
+        return "The system"
+    return user.get_full_name() or user.get_username()
+
+
+def _lock(sla: SLA | int) -> SLA:
+    pk = sla.pk if isinstance(sla, SLA) else sla
+    return SLA.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=pk)
+
+
+def _record(
+    version: SLAVersion,
+    *,
+    by: AbstractBaseUser | None,
+    kind: str,
+    description: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> Change:
+    return Change.objects.create(
+        version=version,
+        by=by,
+        by_name=_name(by) if by is not None else "",
+        kind=kind,
+        description=description,
+        before=before or {},
+        after=after or {},
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+# --- canonical content ----------------------------------------------------------
+
+
+def canonical_content(version: SLAVersion) -> dict[str, Any]:
+    """Exactly what a head signs: the parties and every term, in a fixed shape."""
+    meeting = version.sla.meeting
+    services = [
+        {
+            "provider": s.provider.name,
+            "recipient": s.recipient.name,
+            "service": s.service,
+            "level": s.level,
+            "milestones": s.milestones,
+            "measure": {
+                "what": s.measure_what,
+                "target": s.measure_target,
+                "unit": s.measure_unit,
+                "frequency": s.measure_frequency,
+                "measured_by": s.measured_by,
+            },
+            "start_date": _jsonable(s.start_date),
+            "review_date": _jsonable(s.review_date),
+            "origin": s.origin,
+            "request": s.need_item_id,
+        }
+        for s in version.services.select_related("provider", "recipient").order_by("position", "id")
+    ]
+    escalations = [
+        {
+            "provider": e.provider.name,
+            "recipient": e.recipient.name,
+            "requested": e.requested,
+            "status": e.status,
+            "reasoning": e.reasoning,
+            "request": e.need_item_id,
+        }
+        for e in version.escalations.select_related("provider", "recipient").order_by("id")
+    ]
+    return {
+        "agreement": version.sla_id,
+        "version": version.number,
+        "exchange": {
+            "id": meeting.pk,
+            "department_a": meeting.department_a.name,
+            "department_b": meeting.department_b.name,
+            "facilitator": _name(meeting.facilitator),
+            "closed_at": meeting.closed_at.isoformat() if meeting.closed_at else None,
+        },
+        "services": services,
+        "escalations": escalations,
+        "escalation_route": version.escalation_route,
+    }
+
+
+def canonical_bytes(version: SLAVersion) -> bytes:
+    content = canonical_content(version)
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def content_sha256(version: SLAVersion) -> str:
+    return hashlib.sha256(canonical_bytes(version)).hexdigest()
+
+
+# --- the draft --------------------------------------------------------------------
+
+
+def _parties(meeting: Meeting, item: NeedItem):
+    """The provider is the department the request was made to; the recipient asked."""
+    recipient = item.need_list.department
+    return meeting.other_department(recipient), recipient
+
+
+def _service_from_item(version: SLAVersion, meeting: Meeting, item: NeedItem, position: int):
+    provider, recipient = _parties(meeting, item)
+    start = item.agreed_start
+    return SLAService(
+        version=version,
+        position=position,
+        need_item=item,
+        provider=provider,
+        recipient=recipient,
+        service=item.agreed_service or item.service,
+        level=item.agreed_level or item.service_level,
+        milestones=item.agreed_milestones,
+        measure_what=item.measure_what,
+        measure_target=item.measure_target,
+        measure_frequency=item.measure_frequency,
+        start_date=start,
+        review_date=(start + REVIEW_AFTER) if start else None,
+        origin=item.agreed_origin or Origin.YES,
+    )
+
+
+def _items_in_order(meeting: Meeting) -> list[NeedItem]:
+    """A's requests first (as they were settled first), then B's."""
+    items = NeedItem.objects.filter(need_list__meeting=meeting).select_related(
+        "need_list__department"
+    )
+    return sorted(
+        items,
+        key=lambda i: (i.need_list.department_id != meeting.department_a_id, i.position, i.pk),
+    )
+
+
+@transaction.atomic
+def sla_draft_from_meeting(*, meeting: Meeting, by: AbstractBaseUser | None) -> SLA:
+    """Start the SLA draft from a closed meeting's agreed items (called by ``meeting_close``).
+
+    Escalated requests are recorded as escalation outcomes awaiting the arbiter.
+    Calling it again for the same meeting returns the existing agreement.
+    """
+    existing = SLA.objects.filter(meeting=meeting).first()
+    if existing is not None:
+        return existing
+    reviewed = _reviewed_sla(meeting)
+    if reviewed is not None:
+        return _draft_review_version(reviewed, meeting=meeting, by=by)
+    meeting = Meeting.objects.select_related("department_a", "department_b", "facilitator").get(
+        pk=meeting.pk
+    )
+    sla = SLA.objects.create(meeting=meeting, created_by=by)
+    version = SLAVersion(sla=sla, number=1, created_by=by, reason="Drafted from the exchange")
+    version.full_clean(exclude=["pdf"])
+    version.save()
+    position = _add_outcomes(version, meeting)
+    _record(
+        version,
+        by=by,
+        kind="drafted",
+        description=(
+            f"{_name(by)} closed the exchange; the draft was made from its {position} agreed "
+            f"service{'s' if position != 1 else ''}."
+        ),
+    )
+    return sla
+
+
+def _reviewed_sla(meeting: Meeting) -> SLA | None:
+    """The agreement a review exchange develops: the one of the exchange it reviews."""
+    seen = {meeting.pk}
+    reviewed = meeting.review_of
+    while reviewed is not None and reviewed.pk not in seen:
+        found = SLA.objects.filter(meeting=reviewed).first()
+        if found is not None:
+            return found
+        seen.add(reviewed.pk)
+        reviewed = reviewed.review_of
     return None
+
+
+def _draft_review_version(sla: SLA, *, meeting: Meeting, by: AbstractBaseUser | None) -> SLA:
+    """A closed review exchange becomes the next version of the agreement it reviewed.
+
+    The agreed services of the review replace the services of the unsigned
+    latest version, or of a new version after the signed one; both heads sign
+    it again. Calling it again for the same review changes nothing.
+    """
+    sla = _lock(sla)
+    if Change.objects.filter(
+        version__sla=sla, kind="review_drafted", after__exchange=meeting.pk
+    ).exists():
+        return sla
+    meeting = Meeting.objects.select_related("department_a", "department_b", "facilitator").get(
+        pk=meeting.pk
+    )
+    version = _version_to_change(sla, by=by, reason="the review exchange")
+    version.services.all().delete()
+    version.escalations.all().delete()
+    position = _add_outcomes(version, meeting)
+    _record(
+        version,
+        by=by,
+        kind="review_drafted",
+        description=(
+            f"{_name(by)} closed the review exchange; version {version.number} now holds its "
+            f"{position} agreed service{'s' if position != 1 else ''}."
+        ),
+        after={"exchange": meeting.pk},
+    )
+    _clear_signatures(version, by=by, why="the review exchange closed")
+    return sla
+
+
+def _add_outcomes(version: SLAVersion, meeting: Meeting) -> int:
+    """The meeting's agreed requests as services, escalated ones as pending outcomes."""
+    position = 0
+    for item in _items_in_order(meeting):
+        if item.status == ItemStatus.AGREED:
+            service = _service_from_item(version, meeting, item, position)
+            service.full_clean()
+            service.save()
+            position += 1
+            if item.agreed_origin == Origin.ARBITER:  # settled by an arbiter before closing
+                provider, recipient = _parties(meeting, item)
+                EscalationOutcome.objects.create(
+                    version=version,
+                    need_item=item,
+                    provider=provider,
+                    recipient=recipient,
+                    requested=item.service,
+                    status=EscalationOutcome.Status.SERVICE,
+                    decided_at=item.settled_at,
+                )
+        elif item.status == ItemStatus.ESCALATED:
+            provider, recipient = _parties(meeting, item)
+            EscalationOutcome.objects.create(
+                version=version,
+                need_item=item,
+                provider=provider,
+                recipient=recipient,
+                requested=item.service,
+            )
+    return position
+
+
+def latest_version(sla: SLA) -> SLAVersion:
+    return sla.versions.order_by("-number").first()
+
+
+def _clear_signatures(version: SLAVersion, *, by: AbstractBaseUser | None, why: str) -> None:
+    """Any change after a signature clears it, and tells the head who had signed."""
+    signatures = list(version.signatures.select_related("signer", "department"))
+    if not signatures:
+        return
+    for signature in signatures:
+        _record(
+            version,
+            by=by,
+            kind="signature_cleared",
+            description=(
+                f"{signature.signer_name}'s signature for {signature.department.name} was "
+                f"cleared because {why}."
+            ),
+            before={"content_sha256": signature.content_sha256},
+        )
+    version.signatures.all().delete()
+    version.status = VersionStatus.DRAFT
+    version.save(update_fields=["status"])
+    recipients = [s.signer.email for s in signatures if s.signer.email]
+    url = f"{settings.SITE_URL.rstrip('/')}{permissions.version_url(version)}"
+    subject = f"Your signature on {version} was cleared"
+    body = (
+        f"The agreement changed after you signed it ({why}), so your signature was cleared.\n\n"
+        f"Please read the new text and sign again: {url}\n"
+    )
+
+    def notify() -> None:
+        for email in recipients:
+            try:
+                send_mail(subject, body, None, [email])
+            except OSError:  # the change stands; a lost notice is logged, not fatal
+                logger.exception("Could not tell %s their signature was cleared", email)
+
+    transaction.on_commit(notify)
+
+
+def _editable_version(sla: SLA, version: SLAVersion) -> SLAVersion:
+    version = SLAVersion.objects.get(pk=version.pk)
+    if version.status == VersionStatus.SIGNED:
+        raise AgreementError(
+            "This version is signed and can no longer change. A change after signing is a "
+            "new version.",
+        )
+    if version.status == VersionStatus.SUPERSEDED:
+        raise AgreementError("This version has been superseded and can no longer change.")
+    return version
+
+
+@transaction.atomic
+def sla_service_update(
+    *, service: SLAService, by: AbstractBaseUser, data: dict[str, Any]
+) -> SLAService:
+    """Complete the rough details of a service before signing (heads and facilitator)."""
+    sla = _lock(service.version.sla_id)
+    version = _editable_version(sla, service.version)
+    if not permissions.can_edit_sla(by, sla):
+        raise AgreementError(
+            "Only the two heads and the facilitator can complete the agreement.", status=403
+        )
+    service = SLAService.objects.select_related("provider", "recipient").get(pk=service.pk)
+    before = {f: _jsonable(getattr(service, f)) for f in EDITABLE_FIELDS}
+    for field in EDITABLE_FIELDS:
+        if field in data:
+            value = data[field]
+            setattr(service, field, value.strip() if isinstance(value, str) else value)
+    after = {f: _jsonable(getattr(service, f)) for f in EDITABLE_FIELDS}
+    if before == after:
+        return service
+    service.full_clean()
+    service.save()
+    changed = ", ".join(
+        SLAService._meta.get_field(f).verbose_name for f in EDITABLE_FIELDS if before[f] != after[f]
+    )
+    _record(
+        version,
+        by=by,
+        kind="service_edited",
+        description=f"{_name(by)} changed {changed} of “{service.service}”.",
+        before={k: v for k, v in before.items() if before[k] != after[k]},
+        after={k: v for k, v in after.items() if before[k] != after[k]},
+    )
+    _clear_signatures(version, by=by, why=f"{_name(by)} changed “{service.service}”")
+    return service
+
+
+@transaction.atomic
+def sla_sign(
+    *,
+    version: SLAVersion,
+    by: AbstractBaseUser,
+    password: str,
+    ip_address: str | None,
+    expected_sha256: str | None = None,
+) -> Signature:
+    """A head signs their department's part by confirming their password."""
+    sla = _lock(version.sla_id)
+    version = _editable_version(sla, version)
+    meeting = sla.meeting
+    department = permissions.department_headed_in(by, sla)
+    if department is None:
+        raise AgreementError("Only the head of one of the two departments can sign.", status=403)
+    if version.signatures.filter(department=department).exists():
+        raise AgreementError(f"{department.name} has already signed this version.")
+    gaps = [
+        f"“{s.service}” needs {' and '.join(s.missing)}"
+        for s in version.services.order_by("position", "id")
+        if s.missing
+    ]
+    if gaps:
+        raise AgreementError(
+            "The agreement is not complete yet: " + "; ".join(gaps) + ". Complete it, then sign."
+        )
+    digest = content_sha256(version)
+    if expected_sha256 is not None and expected_sha256 != digest:
+        raise AgreementError(
+            "The agreement changed while you were reading it. Read the current text, then sign."
+        )
+    if not by.check_password(password):
+        raise WrongPassword()
+    now = timezone.now()
+    signature = Signature(
+        version=version,
+        department=department,
+        signer=by,
+        signer_name=_name(by),
+        signed_at=now,
+        ip_address=ip_address or None,
+        content_sha256=digest,
+    )
+    signature.full_clean()
+    signature.save()
+    _record(
+        version,
+        by=by,
+        kind="signed",
+        description=f"{_name(by)} signed for {department.name}.",
+        after={"content_sha256": digest, "ip_address": ip_address or ""},
+    )
+    signed_departments = set(version.signatures.values_list("department_id", flat=True))
+    if signed_departments >= {meeting.department_a_id, meeting.department_b_id}:
+        version.status = VersionStatus.SIGNED
+        version.signed_at = now
+        version.save(update_fields=["status", "signed_at"])
+        for older in sla.versions.filter(status=VersionStatus.SIGNED, number__lt=version.number):
+            older.status = VersionStatus.SUPERSEDED
+            older.superseded_at = now
+            older.save(update_fields=["status", "superseded_at"])
+            _record(
+                older,
+                by=None,
+                kind="superseded",
+                description=f"Superseded by version {version.number}, signed by both heads.",
+            )
+        _record(
+            version,
+            by=None,
+            kind="fully_signed",
+            description="Both heads have signed; the sealed PDF is being produced.",
+        )
+        version_id = version.pk
+
+        def produce() -> None:
+            from agreements.tasks import produce_sla_pdf
+
+            produce_sla_pdf.enqueue(version_id=version_id)
+
+        transaction.on_commit(produce)
+    else:
+        version.status = VersionStatus.AWAITING
+        version.save(update_fields=["status"])
+    return signature
+
+
+# --- amendments and escalation outcomes ------------------------------------------------
+
+
+def _copy_as_amendment(signed: SLAVersion, *, by: AbstractBaseUser | None, reason: str):
+    amendment = SLAVersion.objects.create(
+        sla=signed.sla,
+        number=signed.number + 1,
+        reason=reason,
+        escalation_route=signed.escalation_route,
+        created_by=by,
+    )
+    for service in signed.services.all():
+        service.pk = None
+        service.version = amendment
+        service.save()
+    for outcome in signed.escalations.all():
+        outcome.pk = None
+        outcome.version = amendment
+        outcome.save()
+    _record(
+        amendment,
+        by=by,
+        kind="amendment",
+        description=f"Version {amendment.number} started from version {signed.number}: {reason}",
+    )
+    return amendment
+
+
+def _version_to_change(sla: SLA, *, by: AbstractBaseUser | None, reason: str) -> SLAVersion:
+    """The unsigned latest version, or a new amendment of the signed one."""
+    latest = latest_version(sla)
+    if latest.is_editable:
+        return latest
+    return _copy_as_amendment(latest, by=by, reason=reason)
+
+
+@transaction.atomic
+def sla_amend(*, sla: SLA, by: AbstractBaseUser, reason: str) -> SLAVersion:
+    """Start version n+1 of a signed agreement (for instance after a review)."""
+    sla = _lock(sla)
+    if not permissions.can_edit_sla(by, sla):
+        raise AgreementError(
+            "Only the two heads and the facilitator can amend the agreement.", status=403
+        )
+    latest = latest_version(sla)
+    if latest.is_editable:
+        raise AgreementError(
+            f"Version {latest.number} is not signed yet: change it rather than starting another."
+        )
+    reason = reason.strip() or "Amended"
+    return _copy_as_amendment(latest, by=by, reason=reason)
+
+
+@transaction.atomic
+def sla_apply_escalation_outcome(
+    *,
+    item: NeedItem,
+    service: str,
+    level: str,
+    start_date: dt.date | None,
+    no_service_owed: bool,
+    reasoning: str,
+    by: AbstractBaseUser | None,
+) -> SLAVersion | None:
+    """Bring an arbiter's outcome into the agreement (called by ``escalation``).
+
+    Before signing it updates the draft; after signing it starts an amendment
+    that both heads sign again. Returns ``None`` if the exchange has no
+    agreement yet (the draft then picks the outcome up from the request).
+    """
+    item = NeedItem.objects.select_related("need_list__meeting").get(pk=item.pk)
+    existing = SLA.objects.filter(meeting_id=item.need_list.meeting_id).first() or _reviewed_sla(
+        item.need_list.meeting
+    )
+    if existing is None:
+        return None
+    sla = _lock(existing)
+    meeting = Meeting.objects.select_related("department_a", "department_b").get(pk=sla.meeting_id)
+    version = _version_to_change(sla, by=by, reason=f"the arbiter's outcome on “{item.service}”")
+    provider, recipient = _parties(meeting, item)
+    outcome = version.escalations.filter(need_item=item).first() or EscalationOutcome(
+        version=version,
+        need_item=item,
+        provider=provider,
+        recipient=recipient,
+        requested=item.service,
+    )
+    outcome.reasoning = reasoning.strip()
+    outcome.decided_at = timezone.now()
+    outcome.status = (
+        EscalationOutcome.Status.NONE_OWED if no_service_owed else EscalationOutcome.Status.SERVICE
+    )
+    outcome.full_clean()
+    outcome.save()
+    existing_service = version.services.filter(need_item=item).first()
+    if no_service_owed:
+        if existing_service is not None:
+            existing_service.delete()
+        description = f"The arbiter decided no service is owed for “{item.service}”."
+    else:
+        if not service.strip():
+            raise AgreementError("An arbiter's outcome with a service needs the service.")
+        target = existing_service or SLAService(
+            version=version,
+            position=version.services.count(),
+            need_item=item,
+            provider=provider,
+            recipient=recipient,
+            measure_what=item.measure_what,
+            measure_target=item.measure_target,
+            measure_frequency=item.measure_frequency,
+        )
+        target.service, target.level = service.strip(), level.strip()
+        target.start_date, target.origin = start_date, Origin.ARBITER
+        if start_date and (target.review_date is None or target.review_date < start_date):
+            target.review_date = start_date + REVIEW_AFTER
+        target.full_clean()
+        target.save()
+        description = f"The arbiter's outcome on “{item.service}” was added: {target.service}."
+    _record(
+        version,
+        by=by,
+        kind="escalation_outcome",
+        description=description,
+        after={
+            "request": item.pk,
+            "no_service_owed": no_service_owed,
+            "service": service,
+            "level": level,
+            "start_date": _jsonable(start_date),
+            "reasoning": reasoning,
+        },
+    )
+    _clear_signatures(version, by=by, why="an arbiter's outcome was added")
+    return version
+
+
+@transaction.atomic
+def sla_pdf_store(*, version: SLAVersion, pdf: bytes) -> SLAVersion:
+    """Keep the sealed PDF of a signed version. Once stored it is never replaced."""
+    version = SLAVersion.objects.select_for_update().get(pk=version.pk)
+    if version.has_pdf:
+        return version
+    if version.status not in {VersionStatus.SIGNED, VersionStatus.SUPERSEDED}:
+        raise AgreementError("Only a signed version has a sealed PDF.")
+    version.pdf = pdf
+    version.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    version.pdf_produced_at = timezone.now()
+    version.save(update_fields=["pdf", "pdf_sha256", "pdf_produced_at"])
+    _record(
+        version,
+        by=None,
+        kind="sealed",
+        description="The signed PDF was produced and sealed.",
+        after={"pdf_sha256": version.pdf_sha256},
+    )
+    return version

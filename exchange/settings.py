@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "meetings.live",
     "escalation",
     "agreements",
+    "monitoring",
 ]
 
 MIDDLEWARE = [
@@ -178,6 +179,16 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "exchange@localhost")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# The organisation's key and certificate that seal signed agreements (PAdES).
+# Paths to PEM files; in development a self-signed pair is made under var/signing/.
+SIGNING_KEY = os.environ.get("SIGNING_KEY", "")
+SIGNING_CERT = os.environ.get("SIGNING_CERT", "")
+SIGNING_KEY_PASSPHRASE = os.environ.get("SIGNING_KEY_PASSPHRASE", "")
+
+# Background work (the sealed PDF): Django's tasks framework. The immediate
+# backend runs a task as soon as it is enqueued (after the signing commits).
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 # A strict Content Security Policy: scripts only from this site or with the
 # per-request nonce; no inline styles or eval anywhere.

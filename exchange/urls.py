@@ -19,6 +19,8 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("exchanges/", include("meetings.urls")),
+    path("agreements/", include("agreements.urls")),
+    path("monitoring/", include("monitoring.urls")),
     path("admin/", admin.site.urls),
 ]
 

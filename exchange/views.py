@@ -5,8 +5,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from agreements import selectors as agreement_selectors
 from exchange import permissions
 from meetings import rules, selectors
+from monitoring import selectors as monitoring_selectors
 
 
 @login_required
@@ -25,5 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_schedule": permissions.can_schedule_exchange(user),
         "roles": sorted(permissions._roles(user)),
         "memberships": user.memberships.select_related("department"),
+        "to_sign": agreement_selectors.versions_to_sign(user),
+        "monitoring_attention": monitoring_selectors.attention_for(user),
     }
     return render(request, "home.html", context)

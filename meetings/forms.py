@@ -67,17 +67,7 @@ class NeedItemForm(forms.ModelForm):
 
     class Meta:
         model = NeedItem
-        fields = [
-            "service",
-            "benefit_department",
-            "benefit_organisation",
-            "cost_estimate",
-            "value_estimate",
-            "service_level",
-            "measure_what",
-            "measure_target",
-            "measure_frequency",
-        ]
+        fields = NeedItem.EDITABLE_FIELDS
         widgets = {
             "benefit_department": forms.Textarea(attrs={"rows": 2}),
             "benefit_organisation": forms.Textarea(attrs={"rows": 2}),

@@ -134,6 +134,19 @@ class Origin(models.TextChoices):
 class NeedItem(models.Model):
     """One request: a service one department needs from the other."""
 
+    # What the department writes while preparing (the rest belongs to the meeting).
+    EDITABLE_FIELDS = [
+        "service",
+        "benefit_department",
+        "benefit_organisation",
+        "cost_estimate",
+        "value_estimate",
+        "service_level",
+        "measure_what",
+        "measure_target",
+        "measure_frequency",
+    ]
+
     need_list = models.ForeignKey(NeedList, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveIntegerField(default=0)
     service = models.CharField("service needed", max_length=300)

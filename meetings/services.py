@@ -190,17 +190,7 @@ def meeting_schedule(
 
 # --- need lists (preparation) ----------------------------------------------------
 
-ITEM_FIELDS = [
-    "service",
-    "benefit_department",
-    "benefit_organisation",
-    "cost_estimate",
-    "value_estimate",
-    "service_level",
-    "measure_what",
-    "measure_target",
-    "measure_frequency",
-]
+ITEM_FIELDS = NeedItem.EDITABLE_FIELDS
 
 
 def _item_snapshot(item: NeedItem) -> dict[str, Any]:

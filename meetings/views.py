@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
+from agreements import selectors as agreement_selectors
 from exchange import permissions
 from meetings import forms, rules, selectors, services
 from meetings.models import Meeting, Move, NeedItem, NeedList, Step
@@ -414,6 +415,9 @@ def meeting_context(meeting_pk: int, role: Role | None, **extra: Any) -> dict[st
         "recent_events": list(selectors.events_for(meeting).order_by("-seq")[:8]),
         "reasons": Move.Reason.choices,
         "live_render": False,
+        "sla_url": agreement_selectors.sla_url_for(meeting)
+        if meeting.step == Step.CLOSED
+        else None,
     }
     context.update(extra)
     return context

@@ -17,8 +17,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 # Argument-less URLs that are not pages a facilitator reads: the admin has its
-# own templates, and signing out only answers POST.
-NOT_PAGES = {"logout"}
+# own templates, signing out only answers POST, and a calendar download is .ics.
+NOT_PAGES = {"logout", "calendar_download"}
 SKIP_NAMESPACES = {"admin"}
 # Left out of the production environment: DJANGO_ALLOW_ASYNC_UNSAFE is for the browser tests.
 NOT_IN_PRODUCTION = {

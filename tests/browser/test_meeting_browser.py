@@ -45,6 +45,7 @@ def test_three_people_run_an_exchange_from_opening_to_closing(org, meeting, new_
         "You need signed order forms with each contract."
     )
     sam.get_by_role("button", name="Submit the summary").click()
+    sam.get_by_text("Summary written.").wait_for()
     fresh(fiona).get_by_role("button", name="That is right: confirm").click()
     fiona.get_by_text("Summary confirmed.").wait_for()
 
@@ -54,6 +55,7 @@ def test_three_people_run_an_exchange_from_opening_to_closing(org, meeting, new_
         "You need credit decisions within a day."
     )
     fiona.get_by_role("button", name="Submit the summary").click()
+    fiona.get_by_text("Summary written.").wait_for()
     fresh(sam).get_by_role("button", name="That is right: confirm").click()
     sam.get_by_text("Summary confirmed.").wait_for()
 

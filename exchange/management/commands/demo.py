@@ -11,7 +11,7 @@ from django.db import transaction
 from exchange.demo import DEMO_PASSWORD, PEOPLE, build_people
 
 # Each app extends the demo in turn; later ones build on earlier ones.
-EXTENSIONS = ["meetings.demo", "escalation.demo", "agreements.demo"]
+EXTENSIONS = ["meetings.demo", "escalation.demo", "agreements.demo", "monitoring.demo"]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from django import forms
+
+from agreements.models import SLAService
+from agreements.services import EDITABLE_FIELDS
+
+MAX_UPLOAD = 20 * 1024 * 1024
+
+
+class ServiceDetailsForm(forms.ModelForm):
+    class Meta:
+        model = SLAService
+        fields = EDITABLE_FIELDS
+        widgets = {"review_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        help_texts = {
+            "measure_target": "For example 95, or ‘within 3 working days’.",
+            "measure_unit": "For example %, days, orders.",
+            "measured_by": "The person or role who records the measure.",
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["measure_target"].required = True
+        self.fields["measured_by"].required = True
+        self.fields["review_date"].required = True
+
+    def clean_review_date(self):
+        review_date = self.cleaned_data["review_date"]
+        start = self.instance.start_date
+        if review_date and start and review_date < start:
+            raise forms.ValidationError(
+                f"The review comes after the service starts ({start:%-d %B %Y})."
+            )
+        return review_date
+
+
+class SignForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Type the password you sign in with to confirm it is you.",
+    )
+    content_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class AmendForm(forms.Form):
+    reason = forms.CharField(
+        label="Why a new version?",
+        max_length=250,
+        help_text="For example: the annual review agreed a new target.",
+    )
+
+
+class VerifyForm(forms.Form):
+    document = forms.FileField(label="The PDF to check")
+
+    def clean_document(self):
+        document = self.cleaned_data["document"]
+        if document.size > MAX_UPLOAD:
+            raise forms.ValidationError("That file is over 20 MB; an agreement PDF is far smaller.")
+        return document

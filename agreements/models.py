@@ -1,0 +1,236 @@
+"""The service level agreement an exchange ends in: its versions, services, signatures, record."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from exchange.models import Department
+from meetings.models import Frequency, Meeting, NeedItem, Origin
+
+DEFAULT_ESCALATION_ROUTE = (
+    "A disagreement about a service in this agreement goes first to the two heads, who "
+    "try to settle it between themselves within ten working days. If they cannot, either "
+    "head may ask for an unbiased arbiter (another manager, a more senior person, or the "
+    "shared boss). Both heads agree in advance to be bound by the arbiter's outcome, which "
+    "is added to this agreement as a new version signed by both heads."
+)
+
+MONITORING_CLAUSE = (
+    "Each measure is recorded at its agreed frequency, as met or missed against its target, "
+    "by the person named as measuring it. When a service falls short, the provider records "
+    "what happened, what is being done to fix it and how a repeat will be prevented. Both "
+    "departments see the record. Each service is reviewed by its review date, and either head "
+    "may open a review exchange from this agreement to develop it further."
+)
+
+
+class SLA(models.Model):
+    """One agreement per exchange, covering both directions."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.PROTECT, related_name="sla")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "service level agreement"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"SLA: {self.meeting.department_a} and {self.meeting.department_b}"
+
+    @property
+    def departments(self) -> tuple[Department, Department]:
+        return (self.meeting.department_a, self.meeting.department_b)
+
+    @property
+    def latest_version(self) -> SLAVersion | None:
+        """The newest version (uses prefetched versions when there are some)."""
+        return max(self.versions.all(), key=lambda v: v.number, default=None)
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    AWAITING = "awaiting", "Awaiting signatures"
+    SIGNED = "signed", "Signed"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+class SLAVersion(models.Model):
+    """Version n of an agreement. Once signed it never changes; a change is version n+1."""
+
+    sla = models.ForeignKey(SLA, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    status = models.CharField(
+        max_length=12, choices=VersionStatus.choices, default=VersionStatus.DRAFT
+    )
+    reason = models.CharField(max_length=300, help_text="Why this version exists.")
+    escalation_route = models.TextField(default=DEFAULT_ESCALATION_ROUTE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    signed_at = models.DateTimeField(null=True, blank=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    # The sealed PDF, produced once when the second head signs, then never re-rendered.
+    pdf = models.BinaryField(null=True, blank=True, editable=False)
+    pdf_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    pdf_produced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["sla", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["sla", "number"], name="one_version_number_per_sla"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="sla_version_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sla}, version {self.number}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in {VersionStatus.DRAFT, VersionStatus.AWAITING}
+
+    @property
+    def has_pdf(self) -> bool:
+        return bool(self.pdf_sha256)
+
+
+class SLAService(models.Model):
+    """One agreed service: what the provider gives the recipient, and how it is measured."""
+
+    version = models.ForeignKey(SLAVersion, on_delete=models.CASCADE, related_name="services")
+    position = models.PositiveIntegerField(default=0)
+    need_item = models.ForeignKey(
+        NeedItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    provider = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    recipient = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    service = models.CharField(max_length=300)
+    level = models.CharField("service level", max_length=300, blank=True)
+    milestones = models.TextField(blank=True)
+    measure_what = models.CharField("what is measured", max_length=300)
+    measure_target = models.CharField("target", max_length=120, blank=True)
+    measure_unit = models.CharField("unit", max_length=60, blank=True)
+    measure_frequency = models.CharField(
+        "how often", max_length=12, choices=Frequency.choices, default=Frequency.MONTHLY
+    )
+    measured_by = models.CharField("who measures", max_length=200, blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    review_date = models.DateField(null=True, blank=True)
+    origin = models.CharField(max_length=10, choices=Origin.choices)
+
+    class Meta:
+        ordering = ["version", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(provider=models.F("recipient")),
+                name="sla_service_two_departments",
+            ),
+            models.CheckConstraint(
+                condition=Q(review_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(review_date__gte=models.F("start_date")),
+                name="sla_service_review_after_start",
+                violation_error_message="The review date comes after the start date.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} ({self.provider} for {self.recipient})"
+
+    @property
+    def missing(self) -> list[str]:
+        """The rough details still to complete before anyone can sign."""
+        gaps = []
+        if not self.measure_target.strip():
+            gaps.append("a target")
+        if not self.measured_by.strip():
+            gaps.append("who measures")
+        if self.start_date is None:
+            gaps.append("a start date")
+        if self.review_date is None:
+            gaps.append("a review date")
+        return gaps
+
+
+class EscalationOutcome(models.Model):
+    """A request that went to an arbiter, and (once known) what came of it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting the arbiter"
+        SERVICE = "service", "Service agreed through the arbiter"
+        NONE_OWED = "none_owed", "No service owed"
+
+    version = models.ForeignKey(SLAVersion, on_delete=models.CASCADE, related_name="escalations")
+    need_item = models.ForeignKey(
+        NeedItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    provider = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    recipient = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    requested = models.CharField("service requested", max_length=300)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    reasoning = models.TextField(blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["version", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.requested}: {self.get_status_display()}"
+
+
+class Signature(models.Model):
+    """A head's signature on their department's part of one version."""
+
+    version = models.ForeignKey(SLAVersion, on_delete=models.CASCADE, related_name="signatures")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sla_signatures"
+    )
+    signer_name = models.CharField(max_length=300)
+    signed_at = models.DateTimeField()
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    content_sha256 = models.CharField(
+        max_length=64, help_text="SHA-256 of the canonical content the head signed."
+    )
+
+    class Meta:
+        ordering = ["version", "signed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "department"], name="one_signature_per_department"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signer_name} for {self.department} ({self.signed_at:%Y-%m-%d %H:%M})"
+
+
+class Change(models.Model):
+    """The version's append-only record: every edit, signature and clearing, who and when."""
+
+    version = models.ForeignKey(SLAVersion, on_delete=models.CASCADE, related_name="changes")
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    by_name = models.CharField(max_length=300, blank=True)
+    kind = models.CharField(max_length=40)
+    description = models.TextField()
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["version", "at", "id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("The agreement's record is append-only; changes are never edited.")
+        super().save(*args, **kwargs)

@@ -1,0 +1,253 @@
+"""Pages for service level agreements: read, complete, sign, download, verify."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from agreements import pdf, permissions, sealing, selectors, services
+from agreements.forms import AmendForm, ServiceDetailsForm, SignForm, VerifyForm
+from agreements.models import SLA, SLAService, SLAVersion
+from agreements.services import AgreementError
+from exchange import permissions as org
+from meetings.models import Meeting
+
+
+def get_sla_for(user, pk: int) -> SLA:
+    sla = get_object_or_404(
+        SLA.objects.select_related(
+            "meeting__department_a", "meeting__department_b", "meeting__facilitator"
+        ),
+        pk=pk,
+    )
+    if not permissions.can_view_sla(user, sla):
+        raise PermissionDenied("This agreement is not yours to see.")
+    return sla
+
+
+def get_version_for(user, pk: int, number: int | None = None) -> SLAVersion:
+    sla = get_sla_for(user, pk)
+    versions = sla.versions.defer("pdf")
+    version = (
+        versions.order_by("-number").first()
+        if number is None
+        else versions.filter(number=number).first()
+    )
+    if version is None:
+        raise Http404("No such version.")
+    return version
+
+
+def _client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _detail_context(request: HttpRequest, version: SLAVersion, **extra: Any) -> dict[str, Any]:
+    version = selectors.version_for_print(version.pk)
+    sla = version.sla
+    meeting = sla.meeting
+    user = request.user
+    department = permissions.department_headed_in(user, sla)
+    signed_departments = {s.department_id for s in version.signatures.all()}
+    service_list = list(version.services.all())
+    a, b = meeting.department_a, meeting.department_b
+    context = {
+        "sla": sla,
+        "version": version,
+        "meeting": meeting,
+        "versions": list(sla.versions.defer("pdf").order_by("number")),
+        "directions": [
+            (b, a, [s for s in service_list if s.provider_id == b.pk]),
+            (a, b, [s for s in service_list if s.provider_id == a.pk]),
+        ],
+        "services": service_list,
+        "incomplete": [s for s in service_list if s.missing],
+        "can_edit": version.is_editable and permissions.can_edit_sla(user, sla),
+        "can_amend": not version.is_editable
+        and version.number == max(v.number for v in sla.versions.all())
+        and permissions.can_edit_sla(user, sla),
+        "sign_department": department
+        if department is not None
+        and version.is_editable
+        and department.pk not in signed_departments
+        else None,
+        "content_sha256": services.content_sha256(version),
+        "can_view_minutes": org.can_view_meeting(user, meeting),
+    }
+    context.setdefault("sign_form", SignForm(initial={"content_sha256": context["content_sha256"]}))
+    context.setdefault("amend_form", AmendForm())
+    context.update(extra)
+    return context
+
+
+@login_required
+@require_GET
+def sla_list(request: HttpRequest) -> HttpResponse:
+    slas = selectors.slas_for_user(request.user)
+    return render(request, "agreements/sla_list.html", {"slas": slas})
+
+
+@login_required
+@require_GET
+def sla_detail(request: HttpRequest, pk: int, number: int | None = None) -> HttpResponse:
+    version = get_version_for(request.user, pk, number)
+    return render(request, "agreements/sla_detail.html", _detail_context(request, version))
+
+
+@login_required
+@require_POST
+def sign(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    version = get_version_for(request.user, pk, number)
+    form = SignForm(request.POST)
+    if not form.is_valid():
+        context = _detail_context(request, version, sign_form=form)
+        return render(request, "agreements/sla_detail.html", context, status=400)
+    try:
+        services.sla_sign(
+            version=version,
+            by=request.user,
+            password=form.cleaned_data["password"],
+            ip_address=_client_ip(request),
+            expected_sha256=form.cleaned_data["content_sha256"],
+        )
+    except AgreementError as refusal:
+        form = SignForm(initial={"content_sha256": services.content_sha256(version)})
+        context = _detail_context(request, version, sign_form=form, sign_error=refusal.message)
+        return render(request, "agreements/sla_detail.html", context, status=refusal.status)
+    version.refresh_from_db(fields=["status"])
+    if version.status == "signed":
+        messages.success(request, "You signed. Both heads have now signed: the PDF is sealed.")
+    else:
+        messages.success(request, "You signed. The agreement now waits for the other head.")
+    return redirect(permissions.version_url(version))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def service_edit(request: HttpRequest, pk: int, number: int, service_pk: int) -> HttpResponse:
+    version = get_version_for(request.user, pk, number)
+    service = get_object_or_404(
+        SLAService.objects.select_related("provider", "recipient"), pk=service_pk, version=version
+    )
+    if not permissions.can_edit_sla(request.user, version.sla):
+        raise PermissionDenied("Only the two heads and the facilitator can complete the agreement.")
+    context = {"version": version, "sla": version.sla, "service": service}
+    if not version.is_editable:
+        context["refusal"] = "This version is signed and can no longer change."
+        return render(request, "agreements/service_edit.html", context, status=409)
+    form = ServiceDetailsForm(request.POST if request.method == "POST" else None, instance=service)
+    if request.method == "POST" and form.is_valid():
+        had_signatures = version.signatures.exists()
+        try:
+            services.sla_service_update(service=service, by=request.user, data=form.cleaned_data)
+        except AgreementError as refusal:
+            context.update(form=form, refusal=refusal.message)
+            return render(request, "agreements/service_edit.html", context, status=refusal.status)
+        except ValidationError as error:
+            form.add_error(None, error)
+            context["form"] = form
+            return render(request, "agreements/service_edit.html", context, status=400)
+        note = (
+            " The signature already given was cleared; the head will be told."
+            if (had_signatures and not version.signatures.exists())
+            else ""
+        )
+        messages.success(request, f"“{service.service}” updated.{note}")
+        return redirect(permissions.version_url(version))
+    context["form"] = form
+    return render(
+        request,
+        "agreements/service_edit.html",
+        context,
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def amend(request: HttpRequest, pk: int) -> HttpResponse:
+    version = get_version_for(request.user, pk)
+    form = AmendForm(request.POST)
+    if not permissions.can_edit_sla(request.user, version.sla):
+        raise PermissionDenied("Only the two heads and the facilitator can amend the agreement.")
+    if not form.is_valid():
+        context = _detail_context(request, version, amend_form=form)
+        return render(request, "agreements/sla_detail.html", context, status=400)
+    try:
+        amendment = services.sla_amend(
+            sla=version.sla, by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except AgreementError as refusal:
+        context = _detail_context(request, version, amend_error=refusal.message)
+        return render(request, "agreements/sla_detail.html", context, status=refusal.status)
+    messages.success(request, f"Version {amendment.number} started. Both heads sign it again.")
+    return redirect(permissions.version_url(amendment))
+
+
+@login_required
+@require_GET
+def pdf_download(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    version = selectors.version_for_download(request.user, pk, number)
+    if version is None:
+        get_sla_for(request.user, pk)  # 403 for others, 404 if there is no such agreement
+        raise Http404("No such version.")
+    if not version.visible and not permissions.can_download_pdf(
+        request.user, get_sla_for(request.user, pk)
+    ):
+        raise PermissionDenied("You cannot download this agreement.")
+    if not version.pdf_sha256 or version.pdf is None:
+        raise Http404("This version has no signed PDF yet.")
+    data = version.pdf
+    response = HttpResponse(data, content_type="application/pdf")
+    filename = f"sla-{pk}-v{version.number}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Length"] = str(len(data))
+    response["ETag"] = f'"{version.pdf_sha256}"'
+    response["Cache-Control"] = "private, max-age=0, must-revalidate"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest) -> HttpResponse:
+    form = VerifyForm(request.POST, request.FILES) if request.method == "POST" else VerifyForm()
+    context: dict[str, Any] = {"form": form}
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data["document"].read()
+            digest = hashlib.sha256(data).hexdigest()
+            check = sealing.check_seal(data)
+            version = selectors.version_by_pdf_sha256(digest) if check.ok else None
+            context.update(checked=True, check=check, version=version, digest=digest)
+            if check.ok and version is None:
+                context["problem"] = (
+                    "The seal is ours and intact, but this system has no record of this exact file."
+                )
+            elif not check.ok:
+                context["problem"] = check.problem
+        else:
+            status = 400
+    return render(request, "agreements/verify.html", context, status=status)
+
+
+@login_required
+@require_GET
+def minutes_pdf(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("department_a", "department_b", "facilitator"),
+        pk=meeting_pk,
+    )
+    if not org.can_view_meeting(request.user, meeting):
+        raise PermissionDenied("These minutes are not yours to see.")
+    data = pdf.html_to_pdf(pdf.minutes_html(meeting))
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="minutes-{meeting.pk}.pdf"'
+    return response

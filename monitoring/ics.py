@@ -1,0 +1,152 @@
+"""iCalendar (.ics) for the dates people keep: exchanges, review dates, measurements due.
+
+Built with the ``icalendar`` library. Every event has a stable UID, so a
+calendar app that subscribes to the feed updates events rather than
+duplicating them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from agreements.models import SLAService, VersionStatus
+from exchange.models import Membership
+from meetings.models import Meeting, Step
+from monitoring import periods, selectors
+
+MEETING_LENGTH = dt.timedelta(hours=2)
+HORIZON = dt.timedelta(days=366)
+
+
+def _domain() -> str:
+    return settings.SITE_URL.split("//")[-1].split("/")[0].split(":")[0] or "localhost"
+
+
+def _url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def new_calendar(name: str) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", "-//Expectations Exchange//Monitoring//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    return calendar
+
+
+def meeting_event(meeting: Meeting) -> Event:
+    event = Event()
+    event.add("uid", f"exchange-{meeting.pk}@{_domain()}")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", meeting.scheduled_for)
+    event.add("dtend", meeting.scheduled_for + MEETING_LENGTH)
+    event.add("summary", f"Exchange: {meeting}")
+    event.add("location", meeting.place)
+    url = _url(reverse("meetings:detail", kwargs={"pk": meeting.pk}))
+    event.add("url", url)
+    event.add(
+        "description",
+        f"Expectations exchange between {meeting.department_a.name} and "
+        f"{meeting.department_b.name}.\n{url}",
+    )
+    return event
+
+
+def _all_day(uid: str, day: dt.date, summary: str, description: str, url: str) -> Event:
+    event = Event()
+    event.add("uid", f"{uid}@{_domain()}")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", day)
+    event.add("dtend", day + dt.timedelta(days=1))
+    event.add("summary", summary)
+    event.add("url", url)
+    event.add("description", f"{description}\n{url}")
+    return event
+
+
+def review_event(service: SLAService) -> Event:
+    sla_id = service.version.sla_id
+    return _all_day(
+        f"review-{sla_id}-{service.position}-{service.review_date:%Y%m%d}",
+        service.review_date,
+        f"Review due: {service.service}",
+        f"The review date of “{service.service}” ({service.provider} for {service.recipient}).",
+        _url(reverse("monitoring:performance", kwargs={"pk": sla_id})),
+    )
+
+
+def due_events(
+    service: SLAService, today: dt.date, recorded: set[dt.date] | None = None
+) -> Iterable[Event]:
+    """The due date of every period not yet recorded, up to a year ahead."""
+    if recorded is None:
+        recorded = {m.period_start for m in service.measurements.all()}
+    sla_id = service.version.sla_id
+    url = _url(reverse("monitoring:performance", kwargs={"pk": sla_id})) + f"#measure-{service.pk}"
+    for period in periods.due_periods(
+        service.measure_frequency, service.start_date, today + HORIZON
+    ):
+        if period.start in recorded:
+            continue
+        yield _all_day(
+            f"measure-{service.pk}-{period.start:%Y%m%d}",
+            period.due,
+            f"Measurement due: {service.measure_what}",
+            f"Record “{service.measure_what}” ({service.provider} for {service.recipient}) for "
+            f"{period.start:%d %b %Y} to {period.last_day:%d %b %Y}. Target: "
+            f"{service.measure_target}.",
+            url,
+        )
+
+
+def calendar_for(user: AbstractBaseUser, today: dt.date | None = None) -> Calendar:
+    """One person's dates: exchanges they take part in, reviews of their agreements, and the
+    measurements their department owes."""
+    today = today or timezone.localdate()
+    calendar = new_calendar("Expectations Exchange")
+    departments = list(Membership.objects.filter(user=user).values_list("department_id", flat=True))
+    meetings = (
+        Meeting.objects.filter(
+            Q(facilitator=user) | Q(department_a__in=departments) | Q(department_b__in=departments)
+        )
+        .exclude(step=Step.CLOSED)
+        .select_related("department_a", "department_b")
+        .distinct()
+    )
+    for meeting in meetings:
+        calendar.add_component(meeting_event(meeting))
+    services = (
+        SLAService.objects.filter(version__status=VersionStatus.SIGNED)
+        .filter(
+            Q(provider__in=departments)
+            | Q(recipient__in=departments)
+            | Q(version__sla__meeting__facilitator=user)
+        )
+        .select_related("provider", "recipient", "version")
+        .distinct()
+    )
+    services = list(services)
+    lineage = selectors.measurements_by_lineage({s.version.sla_id for s in services})
+    for service in services:
+        if service.review_date:
+            calendar.add_component(review_event(service))
+        if service.provider_id in departments:
+            recorded = {m.period_start for m in lineage.get(selectors.lineage_key(service), [])}
+            for event in due_events(service, today, recorded):
+                calendar.add_component(event)
+    return calendar
+
+
+def calendar_for_meeting(meeting: Meeting) -> Calendar:
+    calendar = new_calendar(str(meeting))
+    calendar.add_component(meeting_event(meeting))
+    return calendar

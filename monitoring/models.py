@@ -1,0 +1,130 @@
+"""Performance after signing: measurements per period, their corrections, explanations.
+
+Measurements belong to a service of a signed agreement version
+(``agreements.SLAService``); this app never writes agreements' tables.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from agreements.models import SLAService
+
+
+class Measurement(models.Model):
+    """The actual value of one measure for one period, and whether the target was met."""
+
+    service = models.ForeignKey(SLAService, on_delete=models.PROTECT, related_name="measurements")
+    period_start = models.DateField()
+    period_end = models.DateField(help_text="The next period's start (excluded).")
+    value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    value_text = models.CharField("actual value", max_length=120)
+    met = models.BooleanField()
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    corrected_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["service", "period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "period_start"], name="one_measurement_per_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gt=models.F("period_start")),
+                name="measurement_period_not_empty",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service.measure_what}, {self.period_start}: {self.value_text}"
+
+    @property
+    def latest_explanation(self) -> Explanation | None:
+        return max(self.explanations.all(), key=lambda e: (e.written_at, e.pk), default=None)
+
+    @property
+    def is_explained(self) -> bool:
+        """A miss is settled once its latest explanation has been acknowledged."""
+        latest = self.latest_explanation
+        return latest is not None and latest.status == Explanation.Status.ACKNOWLEDGED
+
+
+class MeasurementChange(models.Model):
+    """Append-only history of a measurement: the first record and every correction."""
+
+    measurement = models.ForeignKey(Measurement, on_delete=models.CASCADE, related_name="changes")
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20)  # "recorded" or "corrected"
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["measurement", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.measurement_id} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("A measurement's history is append-only.")
+        super().save(*args, **kwargs)
+
+
+class Explanation(models.Model):
+    """The provider's account of a missed period; the recipient acknowledges or asks for more."""
+
+    class Status(models.TextChoices):
+        AWAITING = "awaiting", "Awaiting the recipient"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        MORE_ASKED = "more_asked", "More asked for"
+
+    measurement = models.ForeignKey(
+        Measurement, on_delete=models.CASCADE, related_name="explanations"
+    )
+    what_happened = models.TextField()
+    fix = models.TextField("what is being done to fix it")
+    prevention = models.TextField("how a repeat will be prevented")
+    fix_by = models.DateField("fixed by")
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    written_at = models.DateTimeField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.AWAITING)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+    response_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["measurement", "written_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Explanation of {self.measurement}"
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarToken(models.Model):
+    """A secret in a person's calendar feed address, so calendar apps need no session."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_token"
+    )
+    token = models.CharField(max_length=64, unique=True, default=_new_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user}"

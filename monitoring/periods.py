@@ -1,0 +1,84 @@
+"""Measurement periods: pure functions from a frequency and a start date.
+
+A measure recorded ``monthly`` from 31 January has periods 31 January to
+28 February, 28 February to 31 March, 31 March to 30 April... Each period's
+``end`` is the next period's ``start`` (so periods are contiguous and never
+overlap); the boundaries are always counted from the start date, so a short
+month never drags later periods earlier. A period is due once it has ended;
+its measurement is expected within ``GRACE`` days of the end (``due``).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+GRACE = dt.timedelta(days=7)
+MONTHS = {"monthly": 1, "quarterly": 3, "yearly": 12}
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """One measurement period: ``start`` included, ``end`` excluded (the next one's start)."""
+
+    start: dt.date
+    end: dt.date
+
+    @property
+    def due(self) -> dt.date:
+        return self.end + GRACE
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.end - dt.timedelta(days=1)
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return today > self.due
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved ``months`` months on, clamped to the end of a shorter month."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def boundary(frequency: str, start: dt.date, n: int) -> dt.date:
+    """The start of period ``n`` (0-based), counted from ``start``."""
+    if frequency == "weekly":
+        return start + dt.timedelta(weeks=n)
+    try:
+        return add_months(start, MONTHS[frequency] * n)
+    except KeyError:
+        raise ValueError(f"Unknown frequency: {frequency!r}") from None
+
+
+def iter_periods(frequency: str, start: dt.date) -> Iterator[Period]:
+    n = 0
+    while True:
+        yield Period(boundary(frequency, start, n), boundary(frequency, start, n + 1))
+        n += 1
+
+
+def period_containing(frequency: str, start: dt.date, day: dt.date) -> Period | None:
+    """The period ``day`` falls in, or ``None`` before the start."""
+    if day < start:
+        return None
+    for period in iter_periods(frequency, start):
+        if period.end > day:
+            return period
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def due_periods(frequency: str, start: dt.date | None, today: dt.date) -> list[Period]:
+    """Every period that has ended by ``today`` (so can be measured), oldest first."""
+    if start is None:
+        return []
+    periods = []
+    for period in iter_periods(frequency, start):
+        if period.end > today:
+            break
+        periods.append(period)
+    return periods

@@ -1,0 +1,134 @@
+"""Opening a review exchange from a signed agreement.
+
+The review is a normal exchange between the same two departments
+(``meetings.services.meeting_schedule(..., review_of=<the agreement's
+exchange>)``), whose need lists start with the agreement's services: each
+service becomes a request of the department that receives it. The heads then
+edit the lists as usual. When the review closes, ``agreements`` turns its
+outcome into the next version of the same agreement.
+
+Who opens it: whoever may schedule an exchange (a facilitator or a manager)
+and may see the agreement. A head asks for a review instead
+(``review_request``): the facilitator of the agreement's exchange is emailed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+
+from agreements import permissions as agreement_permissions
+from agreements.models import SLA, SLAService
+from exchange import permissions as org
+from meetings import services as meeting_services
+from meetings.models import Meeting
+from meetings.rules import RuleError
+from monitoring import selectors
+from monitoring.services import MonitoringError, _mail_on_commit, _name
+
+
+def can_open_review(user: AbstractBaseUser, sla: SLA) -> bool:
+    return org.can_schedule_exchange(user) and agreement_permissions.can_view_sla(user, sla)
+
+
+def can_request_review(user: AbstractBaseUser, sla: SLA) -> bool:
+    return agreement_permissions.department_headed_in(user, sla) is not None
+
+
+def open_review(sla: SLA) -> Meeting | None:
+    """A review of this agreement that has not closed yet."""
+    return Meeting.objects.filter(review_of_id=sla.meeting_id, closed_at__isnull=True).first()
+
+
+def _item_data(service: SLAService) -> dict[str, Any]:
+    """The request a service becomes: its terms now, the original benefits and estimates."""
+    item = service.need_item
+    carried = "Carried over from the agreement; restate it for the review."
+    return {
+        "service": service.service,
+        "benefit_department": item.benefit_department if item else carried,
+        "benefit_organisation": item.benefit_organisation if item else carried,
+        "cost_estimate": item.cost_estimate if item else Decimal("0"),
+        "value_estimate": item.value_estimate if item else Decimal("0"),
+        "service_level": service.level or (item.service_level if item else "") or "As agreed",
+        "measure_what": service.measure_what,
+        "measure_target": service.measure_target or "To agree",
+        "measure_frequency": service.measure_frequency,
+    }
+
+
+@transaction.atomic
+def review_open(
+    *,
+    sla: SLA,
+    by: AbstractBaseUser,
+    scheduled_for: dt.datetime,
+    place: str,
+    facilitator: AbstractBaseUser | None = None,
+) -> Meeting:
+    sla = SLA.objects.select_related(
+        "meeting__department_a", "meeting__department_b", "meeting__facilitator"
+    ).get(pk=sla.pk)
+    if not can_open_review(by, sla):
+        raise MonitoringError(
+            "Only a facilitator or a manager opens a review exchange; a head asks for one.",
+            status=403,
+        )
+    version = selectors.signed_version(sla)
+    if version is None:
+        raise MonitoringError("Only a signed agreement is reviewed.")
+    if open_review(sla) is not None:
+        raise MonitoringError("A review exchange of this agreement is already under way.")
+    original = sla.meeting
+    try:
+        meeting = meeting_services.meeting_schedule(
+            by=by,
+            department_a=original.department_a,
+            department_b=original.department_b,
+            facilitator=facilitator or original.facilitator,
+            scheduled_for=scheduled_for,
+            place=place,
+            title=f"Review: {original.department_a.name} and {original.department_b.name}",
+            review_of=original,
+        )
+        for service in version.services.select_related("recipient", "need_item").order_by(
+            "position", "id"
+        ):
+            head = service.recipient.head
+            meeting_services.need_item_add(
+                need_list=meeting.need_list_for(service.recipient),
+                by=head,
+                data=_item_data(service),
+                confirmed_need=True,
+            )
+    except ValidationError as invalid:
+        raise MonitoringError(" ".join(invalid.messages), status=400) from invalid
+    except (RuleError, ValueError) as refusal:
+        message = getattr(refusal, "message", None) or str(refusal)
+        raise MonitoringError(message, status=getattr(refusal, "status", 400)) from refusal
+    return meeting
+
+
+def review_request(*, sla: SLA, by: AbstractBaseUser, note: str = "") -> None:
+    """A head asks the facilitator of the agreement's exchange to open a review."""
+    if not can_request_review(by, sla):
+        raise MonitoringError("Only the head of one of the two departments asks for a review.", 403)
+    facilitator = sla.meeting.facilitator
+    url = settings.SITE_URL.rstrip("/") + reverse("monitoring:review", kwargs={"pk": sla.pk})
+    _mail_on_commit(
+        f"Review asked for: {sla}",
+        (
+            f"{_name(by)} asks for a review exchange of the agreement between "
+            f"{sla.meeting.department_a.name} and {sla.meeting.department_b.name}."
+            + (f"\n\n{note.strip()}" if note.strip() else "")
+            + f"\n\nOpen it here: {url}\n"
+        ),
+        [facilitator.email] if facilitator.email else [],
+    )

@@ -1,0 +1,302 @@
+"""Reads about performance: periods with their measurements, compliance, what is owed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from agreements import selectors as agreement_selectors
+from agreements.models import SLA, SLAService, SLAVersion, VersionStatus
+from exchange import permissions as org
+from exchange.models import Membership
+from monitoring.models import Explanation, Measurement
+from monitoring.periods import Period, due_periods
+from monitoring.targets import Target, parse_target
+
+WINDOWS = (3, 6, 12)
+
+
+@dataclass
+class PeriodRow:
+    period: Period
+    measurement: Measurement | None
+    overdue: bool
+
+    @property
+    def needs_explanation(self) -> bool:
+        """Missed, and the provider owes an (or a further) explanation."""
+        m = self.measurement
+        if m is None or m.met:
+            return False
+        latest = m.latest_explanation
+        return latest is None or latest.status == Explanation.Status.MORE_ASKED
+
+    @property
+    def awaiting_answer(self) -> bool:
+        m = self.measurement
+        latest = m.latest_explanation if m is not None else None
+        return latest is not None and latest.status == Explanation.Status.AWAITING
+
+
+@dataclass
+class Compliance:
+    window: int
+    met: int
+    recorded: int
+    due: int
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.met / self.recorded) if self.recorded else None
+
+
+@dataclass
+class MeasureRecord:
+    service: SLAService
+    target: Target | None
+    rows: list[PeriodRow]
+    compliance: list[Compliance] = field(default_factory=list)
+
+    @property
+    def overdue(self) -> list[PeriodRow]:
+        return [r for r in self.rows if r.overdue]
+
+    @property
+    def unexplained(self) -> list[PeriodRow]:
+        return [r for r in self.rows if r.needs_explanation]
+
+    @property
+    def open_issues(self) -> int:
+        return len(self.overdue) + len(self.unexplained)
+
+
+def compliance(rows: list[PeriodRow], window: int) -> Compliance:
+    last = rows[-window:]
+    recorded = [r.measurement for r in last if r.measurement is not None]
+    return Compliance(
+        window=window, met=sum(m.met for m in recorded), recorded=len(recorded), due=len(last)
+    )
+
+
+def lineage_key(service: SLAService) -> tuple:
+    """What makes a service "the same measure" across versions of one agreement.
+
+    A new version copies (or, after a review, restates) the services; their
+    measurements stay with the version they were recorded under, and the
+    record of a measure carries on across versions.
+    """
+    return (
+        service.version.sla_id,
+        service.provider_id,
+        service.recipient_id,
+        service.measure_what.strip().lower(),
+        service.measure_frequency,
+    )
+
+
+def measurements_by_lineage(sla_ids: Iterable[int]) -> dict[tuple, list[Measurement]]:
+    """Every measurement of these agreements, grouped by ``lineage_key``, newest version first."""
+    grouped: dict[tuple, list[Measurement]] = {}
+    measurements = (
+        Measurement.objects.filter(service__version__sla_id__in=list(sla_ids))
+        .select_related("service__version", "recorded_by")
+        .prefetch_related(
+            Prefetch(
+                "explanations",
+                queryset=Explanation.objects.select_related("written_by", "responded_by"),
+            ),
+            "changes__by",
+        )
+        .order_by("-service__version__number", "period_start")
+    )
+    for measurement in measurements:
+        grouped.setdefault(lineage_key(measurement.service), []).append(measurement)
+    return grouped
+
+
+def measure_record(
+    service: SLAService, today: dt.date, measurements: Iterable[Measurement] | None = None
+) -> MeasureRecord:
+    """One service's due periods with their measurements (its own, or its lineage's)."""
+    if measurements is None:
+        measurements = service.measurements.all()
+    by_start: dict[dt.date, Measurement] = {}
+    for m in measurements:
+        by_start.setdefault(m.period_start, m)
+    rows = [
+        PeriodRow(
+            period=p,
+            measurement=by_start.get(p.start),
+            overdue=p.start not in by_start and p.is_overdue(today),
+        )
+        for p in due_periods(service.measure_frequency, service.start_date, today)
+    ]
+    return MeasureRecord(
+        service=service,
+        target=parse_target(service.measure_target),
+        rows=rows,
+        compliance=[compliance(rows, n) for n in WINDOWS],
+    )
+
+
+def records_for(services: list[SLAService], today: dt.date) -> list[MeasureRecord]:
+    lineage = measurements_by_lineage({s.version.sla_id for s in services})
+    return [measure_record(s, today, lineage.get(lineage_key(s), [])) for s in services]
+
+
+def signed_version(sla: SLA) -> SLAVersion | None:
+    """The version in force: the one signed and not superseded."""
+    return sla.versions.defer("pdf").filter(status=VersionStatus.SIGNED).first()
+
+
+def measured_services(version: SLAVersion) -> QuerySet[SLAService]:
+    return (
+        SLAService.objects.filter(version=version)
+        .select_related("provider", "recipient", "version")
+        .order_by("position", "id")
+    )
+
+
+def performance(sla: SLA, today: dt.date | None = None) -> list[MeasureRecord]:
+    version = signed_version(sla)
+    if version is None:
+        return []
+    today = today or timezone.localdate()
+    return records_for(list(measured_services(version)), today)
+
+
+# --- what people owe -------------------------------------------------------------------
+
+
+@dataclass
+class Attention:
+    """What one person owes: measurements overdue, misses to explain, explanations to answer."""
+
+    overdue: list[tuple[SLAService, Period]] = field(default_factory=list)
+    to_explain: list[Measurement] = field(default_factory=list)
+    to_answer: list[Explanation] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.overdue or self.to_explain or self.to_answer)
+
+    @property
+    def count(self) -> int:
+        return len(self.overdue) + len(self.to_explain) + len(self.to_answer)
+
+
+def _signed_services() -> QuerySet[SLAService]:
+    return (
+        SLAService.objects.filter(version__status=VersionStatus.SIGNED)
+        .select_related("provider", "recipient", "version__sla")
+        .order_by("version__sla_id", "position", "id")
+    )
+
+
+def attention_for(user: AbstractBaseUser, today: dt.date | None = None) -> Attention:
+    """For the home page and the reminders: what ``user`` owes now.
+
+    Members of a provider department owe its overdue measurements and the
+    explanations of its misses; the head of a recipient department owes the
+    answers to explanations waiting for them.
+    """
+    attention = Attention()
+    if not user.is_authenticated:
+        return attention
+    today = today or timezone.localdate()
+    memberships = list(Membership.objects.filter(user=user))
+    member_of = {m.department_id for m in memberships}
+    heads = {m.department_id for m in memberships if m.role == Membership.Role.HEAD}
+    if not member_of:
+        return attention
+    for record in records_for(list(_signed_services().filter(provider_id__in=member_of)), today):
+        service = record.service
+        attention.overdue += [(service, r.period) for r in record.overdue]
+        attention.to_explain += [r.measurement for r in record.unexplained]
+    if heads:
+        attention.to_answer = list(
+            Explanation.objects.filter(
+                status=Explanation.Status.AWAITING,
+                measurement__service__recipient_id__in=heads,
+                measurement__service__version__status__in=[
+                    VersionStatus.SIGNED,
+                    VersionStatus.SUPERSEDED,
+                ],
+            ).select_related(
+                "measurement__service__provider",
+                "measurement__service__version",
+                "written_by",
+            )
+        )
+    return attention
+
+
+def people_owing(today: dt.date | None = None) -> Iterable[tuple[AbstractBaseUser, Attention]]:
+    """Everyone who owes something now (for the reminder emails)."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(memberships__isnull=False, is_active=True).distinct()
+    for user in users.order_by("pk"):
+        attention = attention_for(user, today)
+        if attention:
+            yield user, attention
+
+
+# --- the managers' overview ------------------------------------------------------------
+
+
+@dataclass
+class SLASummary:
+    sla: SLA
+    version: SLAVersion | None
+    compliance: Compliance
+    open_issues: int
+    awaiting_answers: int
+
+    @property
+    def name(self) -> str:
+        return f"{self.sla.meeting.department_a.name} and {self.sla.meeting.department_b.name}"
+
+
+SORTS = {
+    "name": lambda s: s.name.lower(),
+    "compliance": lambda s: (s.compliance.percent is None, s.compliance.percent or 0),
+    "issues": lambda s: (-s.open_issues, s.name.lower()),
+}
+
+
+def overview(
+    user: AbstractBaseUser, sort: str = "issues", today: dt.date | None = None
+) -> list[SLASummary]:
+    """Every agreement ``user`` may see (a manager: their remit), with compliance over the
+    last 12 periods and open issues (overdue measurements and unexplained misses)."""
+    today = today or timezone.localdate()
+    summaries = []
+    for sla in agreement_selectors.slas_for_user(user):
+        version = next((v for v in sla.versions.all() if v.status == VersionStatus.SIGNED), None)
+        records = records_for(list(measured_services(version)), today) if version else []
+        totals = [compliance(r.rows, 12) for r in records]
+        summaries.append(
+            SLASummary(
+                sla=sla,
+                version=version,
+                compliance=Compliance(
+                    window=12,
+                    met=sum(c.met for c in totals),
+                    recorded=sum(c.recorded for c in totals),
+                    due=sum(c.due for c in totals),
+                ),
+                open_issues=sum(r.open_issues for r in records),
+                awaiting_answers=sum(1 for r in records for row in r.rows if row.awaiting_answer),
+            )
+        )
+    key = SORTS.get(sort.lstrip("-"), SORTS["issues"])
+    return sorted(summaries, key=key, reverse=sort.startswith("-"))
+
+
+def is_manager(user: AbstractBaseUser) -> bool:
+    return org.is_manager(user)

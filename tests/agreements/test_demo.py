@@ -1,0 +1,19 @@
+"""The demo gains a finished Finance–Sales exchange with a signed, sealed SLA."""
+
+from __future__ import annotations
+
+from agreements import demo, sealing, services
+from agreements.models import VersionStatus
+from exchange.demo import build_people
+
+
+def test_the_demo_builds_a_signed_sealed_agreement(db):
+    people = build_people()
+    sla = demo.build(people)
+    version = services.latest_version(sla)
+    assert version.status == VersionStatus.SIGNED
+    assert {s.signer for s in version.signatures.all()} == {people.fiona, people.sam}
+    assert version.services.count() == 4
+    assert {s.provider for s in version.services.all()} == {people.finance, people.sales}
+    assert sealing.check_seal(bytes(version.pdf)).ok
+    assert sla.meeting.events.exists()

@@ -1,0 +1,91 @@
+"""Downloading the sealed PDF: stored bytes, never re-rendered, only for those involved."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from django.urls import reverse
+
+from agreements import services
+
+
+def pdf_url(sla, number=1):
+    return reverse("agreements:pdf", args=[sla.pk, number])
+
+
+@pytest.mark.parametrize("who", ["margaret", "fiona", "sam", "priya", "fergus"])
+def test_those_involved_download_the_stored_bytes(signed_sla, org, as_user, who):
+    response = as_user(getattr(org, who)).get(pdf_url(signed_sla))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "attachment" in response["Content-Disposition"]
+    version = services.latest_version(signed_sla)
+    assert response.content == bytes(version.pdf)
+    assert hashlib.sha256(response.content).hexdigest() == version.pdf_sha256
+
+
+def test_downloads_never_re_render(signed_sla, org, as_user, monkeypatch):
+    def explode(*args, **kwargs):
+        raise AssertionError("re-rendered")
+
+    monkeypatch.setattr("agreements.pdf.sla_pdf", explode)
+    monkeypatch.setattr("agreements.sealing.seal", explode)
+    first = as_user(org.margaret).get(pdf_url(signed_sla)).content
+    assert as_user(org.fiona).get(pdf_url(signed_sla)).content == first
+
+
+def test_an_arbiter_involved_can_download(signed_sla, org, as_user, monkeypatch):
+    monkeypatch.setattr(
+        "escalation.selectors.is_arbiter_in_meeting",
+        lambda *, user, meeting: user == org.arthur,
+    )
+    assert as_user(org.arthur).get(pdf_url(signed_sla)).status_code == 200
+
+
+@pytest.mark.parametrize("who", ["olive", "arthur"])
+def test_others_cannot_download(signed_sla, org, as_user, who):
+    assert as_user(getattr(org, who)).get(pdf_url(signed_sla)).status_code == 403
+
+
+def test_anonymous_visitors_cannot_download(signed_sla, client):
+    assert client.get(pdf_url(signed_sla)).status_code == 302
+
+
+def test_an_unsigned_version_has_no_pdf(sla, org, as_user):
+    assert as_user(org.fiona).get(pdf_url(sla)).status_code == 404
+    assert as_user(org.fiona).get(pdf_url(sla, 9)).status_code == 404
+
+
+def test_managers_download_only_within_their_remit(signed_sla, org, as_user):
+    from exchange.models import OrgRole
+    from tests.factories import give_role, make_department, make_user
+
+    outside, inside = make_user("mo"), make_user("mi")
+    give_role(outside, OrgRole.Role.MANAGER, remit=[make_department("Logistics")])
+    give_role(inside, OrgRole.Role.MANAGER, remit=[org.finance])
+    assert as_user(outside).get(pdf_url(signed_sla)).status_code == 403
+    assert as_user(inside).get(pdf_url(signed_sla)).status_code == 200
+
+
+def test_the_one_query_check_agrees_with_the_permission_helper(signed_sla, org):
+    from agreements import permissions, selectors
+
+    for user in (
+        org.fiona,
+        org.fergus,
+        org.sam,
+        org.sean,
+        org.priya,
+        org.arthur,
+        org.margaret,
+        org.olive,
+    ):
+        version = selectors.version_for_download(user, signed_sla.pk, 1)
+        assert version.visible == permissions.can_view_sla(user, signed_sla), user
+
+
+def test_a_download_takes_few_queries(signed_sla, org, as_user, django_assert_max_num_queries):
+    client = as_user(org.margaret)
+    with django_assert_max_num_queries(3):  # session, user, the version with its permission
+        assert client.get(pdf_url(signed_sla)).status_code == 200

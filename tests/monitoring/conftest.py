@@ -1,0 +1,85 @@
+"""A signed agreement whose services started in January 2026, so periods are due.
+
+Sales provides "Signed order forms" to Finance (target 95%, monthly); Finance
+provides "Invoices the same day" to Sales (98%) and Sales "Credit notes" to
+Finance (target "every note signed", not a number).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from agreements import services as agreement_services
+from agreements.models import SLAService
+from meetings.models import ItemStatus, Origin, Step
+from tests.factories import make_item
+
+START = dt.date(2026, 1, 5)
+TODAY = dt.date(2026, 7, 20)
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _agree(item, start=START):
+    item.status = ItemStatus.AGREED
+    item.agreed_service = item.service
+    item.agreed_level = item.service_level
+    item.agreed_start = start
+    item.agreed_origin = Origin.YES
+    item.settled_at = timezone.now()
+    item.save()
+
+
+def make_signed_sla(meeting, org):
+    finance_list = meeting.need_list_for(org.finance)
+    sales_list = meeting.need_list_for(org.sales)
+    _agree(make_item(finance_list, "Signed order forms"))
+    _agree(
+        make_item(
+            finance_list,
+            "Credit notes",
+            measure_what="Credit notes signed off",
+            measure_target="every note signed",
+        )
+    )
+    _agree(make_item(sales_list, "Invoices the same day", measure_target="98%"))
+    meeting.step = Step.CLOSED
+    meeting.closed_at = timezone.now()
+    meeting.save()
+    sla = agreement_services.sla_draft_from_meeting(meeting=meeting, by=org.priya)
+    version = agreement_services.latest_version(sla)
+    for service in SLAService.objects.filter(version=version):
+        agreement_services.sla_service_update(
+            service=service, by=org.priya, data={"measured_by": "The provider's head"}
+        )
+    for head in (org.fiona, org.sam):
+        agreement_services.sla_sign(
+            version=version, by=head, password=org.password, ip_address=None
+        )
+    return sla
+
+
+@pytest.fixture
+def signed(meeting, org):
+    return make_signed_sla(meeting, org)
+
+
+def service_named(sla, name):
+    return SLAService.objects.get(version=agreement_services.latest_version(sla), service=name)
+
+
+@pytest.fixture
+def orders(signed):
+    """Sales provides it to Finance; monthly, target 95%."""
+    return service_named(signed, "Signed order forms")
+
+
+@pytest.fixture
+def credit_notes(signed):
+    return service_named(signed, "Credit notes")

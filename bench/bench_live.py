@@ -147,14 +147,14 @@ def actions(people, meeting) -> list:
 def listening_connections() -> dict[str, int]:
     from django.db import connection
 
-    from meetings.live.brokers import APPLICATION_NAME
+    from meetings.live.brokers import LISTENER_NAME
 
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT application_name, count(*) FROM pg_stat_activity "
             "WHERE datname = current_database() AND application_name LIKE %s "
             "GROUP BY application_name",
-            [f"{APPLICATION_NAME}%"],
+            [f"{LISTENER_NAME}%"],
         )
         return dict(cursor.fetchall())
 

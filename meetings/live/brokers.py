@@ -35,7 +35,9 @@ RENDER_CHANNEL = "exchange_live_render"
 RENDER_WAIT = 3.0  # seconds to wait for another process's rendering before doing it here
 HEARTBEAT = 20.0  # seconds between presence reports
 POLL = 0.25  # seconds the listener waits before sending what it has to send
-APPLICATION_NAME = "exchange-live"
+APPLICATION_NAME = "exchange-live"  # PostgreSQL sessions: "<this> listener <pid>", "... worker"
+LISTENER_NAME = f"{APPLICATION_NAME} listener"
+WORKER_NAME = f"{APPLICATION_NAME} worker"
 
 # Short codes keep presence reports well under PostgreSQL's 8000-byte payload limit.
 AUDIENCE_CODES = {
@@ -181,7 +183,7 @@ class PostgresBroker:
         params = dict(connections["default"].get_connection_params())
         for key in ("cursor_factory", "context", "prepare_threshold"):
             params.pop(key, None)
-        params["application_name"] = f"{APPLICATION_NAME} {os.getpid()}"
+        params["application_name"] = f"{LISTENER_NAME} {os.getpid()}"
         return params
 
     async def _listen(self) -> None:

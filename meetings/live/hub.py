@@ -21,6 +21,7 @@ import functools
 import json
 import logging
 import math
+import os
 import threading
 import time
 import uuid
@@ -453,9 +454,25 @@ def _healthy(function: Callable) -> Callable:
                     conn.errors_occurred = False
                 else:
                     conn.close()
+        _name_connection()
         return function(*args)
 
     return job
+
+
+def _name_connection() -> None:
+    """Label this worker's PostgreSQL session, so that it can be told apart."""
+    conn = connections["default"]
+    if conn.vendor != "postgresql":
+        return
+    conn.ensure_connection()
+    if getattr(conn, "_live_named", None) is not conn.connection:
+        from meetings.live.brokers import WORKER_NAME
+
+        with conn.cursor() as cursor:
+            name = f"{WORKER_NAME} {os.getpid()}"
+            cursor.execute("SELECT set_config('application_name', %s, false)", [name])
+        conn._live_named = conn.connection
 
 
 _hub: Hub | None = None

@@ -17,7 +17,7 @@ from django.urls import reverse
 from bench.live_client import LiveClient
 from bench.servers import database_url, running_servers
 from meetings import live
-from meetings.live.brokers import APPLICATION_NAME
+from meetings.live.brokers import LISTENER_NAME
 from meetings.live.models import Rendering
 from tests.meetings.helpers import prepare
 from tests.meetings.sse import in_thread, run_async, session_cookie
@@ -62,7 +62,7 @@ def listening_connections() -> dict[str, int]:
             "SELECT application_name, count(*) FROM pg_stat_activity "
             "WHERE datname = current_database() AND application_name LIKE %s "
             "GROUP BY application_name",
-            [f"{APPLICATION_NAME}%"],
+            [f"{LISTENER_NAME}%"],
         )
         return dict(cursor.fetchall())
 
@@ -103,7 +103,7 @@ def test_an_update_through_process_1_reaches_screens_on_process_2(meeting, org, 
     rendered = Rendering.objects.filter(meeting=meeting, seq=last + 1)
     assert sorted(rendered.values_list("audience", flat=True)) == ["head_b", "member_a"]
     # One listening connection per process, however many screens it serves.
-    assert listeners == {f"{APPLICATION_NAME} {one.pid}": 1, f"{APPLICATION_NAME} {two.pid}": 1}
+    assert listeners == {f"{LISTENER_NAME} {one.pid}": 1, f"{LISTENER_NAME} {two.pid}": 1}
 
 
 def test_the_facilitator_on_one_process_sees_people_on_the_other(meeting, org, servers):

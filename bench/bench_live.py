@@ -11,7 +11,8 @@ benchmark's own database, whatever else ``python -m bench`` has done), which:
 4. performs a series of facilitator (and heads') actions through the services,
    one at a time, and times each from its commit to every screen holding the
    message with the updated regions;
-5. disconnects everyone and compares the servers' memory with before.
+5. disconnects everyone and compares the servers' memory with before; then a
+   second crowd connects and leaves, to tell one-off growth from a leak.
 
 Figures: live.p50_ms, live.p95_ms, live.max_ms (commit to screen), live.lost_events,
 live.pg_listen_connections_per_process (from pg_stat_activity), live.rss_growth_mb
@@ -263,6 +264,19 @@ async def measure(people, meeting, servers, clients: int) -> dict[str, object]:
         screen.task.cancel()
     await asyncio.sleep(3.0)
     rss_after = sum(s.rss_mb() for s in servers)
+
+    # A second crowd comes and goes: memory that grows again would be a leak.
+    again = []
+    for n in range(clients):
+        server = servers[n % len(servers)]
+        user = USERS[(n // len(servers)) % len(USERS)]
+        client = LiveClient("127.0.0.1", server.port, path, cookie=cookies[user])
+        again.append(await client.open(timeout=30))
+    await asyncio.sleep(2.0)
+    for client in again:
+        await client.close()
+    await asyncio.sleep(3.0)
+    rss_after_again = sum(s.rss_mb() for s in servers)
     per_process = max(listeners.values()) if listeners else 0
     latencies.sort()
     return {
@@ -280,6 +294,7 @@ async def measure(people, meeting, servers, clients: int) -> dict[str, object]:
         "live.rss_connected_mb": round(rss_connected, 1),
         "live.rss_after_mb": round(rss_after, 1),
         "live.rss_growth_mb": round(rss_after - rss_before, 1),
+        "live.rss_growth_second_crowd_mb": round(rss_after_again - rss_after, 1),
     }
 
 

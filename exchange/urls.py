@@ -19,6 +19,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("exchanges/", include("meetings.urls")),
+    path("escalations/", include("escalation.urls")),
     path("agreements/", include("agreements.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("admin/", admin.site.urls),

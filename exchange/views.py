@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from agreements import selectors as agreement_selectors
+from escalation import selectors as escalation_selectors
 from exchange import permissions
 from meetings import rules, selectors
 from monitoring import selectors as monitoring_selectors
@@ -28,6 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "roles": sorted(permissions._roles(user)),
         "memberships": user.memberships.select_related("department"),
         "to_sign": agreement_selectors.versions_to_sign(user),
+        "escalations": escalation_selectors.escalations_for_user(user),
         "monitoring_attention": monitoring_selectors.attention_for(user),
     }
     return render(request, "home.html", context)

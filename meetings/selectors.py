@@ -12,9 +12,13 @@ from meetings.models import Event, Meeting, NeedItem, NeedList, Remark, Step, Su
 
 def meeting_with_everything(pk: int, *, lock: bool = False) -> Meeting:
     """One meeting with everything its screens and rules look at, in a fixed number of queries."""
-    items = NeedItem.objects.order_by("position", "id").prefetch_related(
-        Prefetch("summaries", queryset=Summary.objects.order_by("round")),
-        "moves",
+    items = (
+        NeedItem.objects.select_related("escalation")
+        .order_by("position", "id")
+        .prefetch_related(
+            Prefetch("summaries", queryset=Summary.objects.order_by("round")),
+            "moves",
+        )
     )
     queryset = Meeting.objects.select_related(
         "department_a", "department_b", "facilitator", "current_item"

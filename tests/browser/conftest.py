@@ -67,7 +67,7 @@ def new_page(browser, live_server, request):
 
     def make(user=None, *, width: int = 1280, height: int = 900):
         context = browser.new_context(viewport={"width": width, "height": height})
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(20_000)
         contexts.append(context)
         page = context.new_page()
         page.console_errors = []

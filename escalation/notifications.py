@@ -1,0 +1,113 @@
+"""Emails about escalations. Services schedule these with ``transaction.on_commit``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.urls import reverse
+
+from escalation.models import Escalation
+
+SIGN_OFF = "\n\nExpectations Exchange"
+
+
+def _link(escalation: Escalation, name: str = "escalation:detail") -> str:
+    base = getattr(settings, "SITE_URL", "").rstrip("/")
+    return base + reverse(name, args=[escalation.pk])
+
+
+def _heads(escalation: Escalation) -> list:
+    meeting = escalation.meeting
+    return [h for h in (meeting.department_a.head, meeting.department_b.head) if h is not None]
+
+
+def _send(subject: str, body: str, recipients: Iterable) -> None:
+    addresses = sorted({u.email for u in recipients if u is not None and u.email})
+    if addresses:
+        send_mail(subject, body + SIGN_OFF, None, addresses)
+
+
+def _load(escalation_id: int) -> Escalation:
+    return Escalation.objects.select_related(
+        "item", "meeting__department_a", "meeting__department_b", "meeting__facilitator", "arbiter"
+    ).get(pk=escalation_id)
+
+
+def opened(escalation_id: int) -> None:
+    escalation = _load(escalation_id)
+    meeting = escalation.meeting
+    _send(
+        f"Escalated: “{escalation.item.service}”",
+        f"The request “{escalation.item.service}” in the exchange between "
+        f"{meeting.department_a} and {meeting.department_b} has been escalated to an arbiter.\n\n"
+        f"The facilitator, {meeting.facilitator.get_full_name()}, will propose an arbiter; "
+        f"both heads then accept the choice and agree to be bound by the outcome.\n\n"
+        f"{_link(escalation)}",
+        [meeting.facilitator, *_heads(escalation)],
+    )
+
+
+def arbiter_proposed(escalation_id: int) -> None:
+    escalation = _load(escalation_id)
+    arbiter = escalation.arbiter
+    _send(
+        f"Arbiter proposed for “{escalation.item.service}”",
+        f"{arbiter.get_full_name()} has been proposed as the arbiter for "
+        f"“{escalation.item.service}”."
+        "\n\nPlease accept the choice, or say why not:\n"
+        f"{_link(escalation, 'escalation:heads')}",
+        _heads(escalation),
+    )
+
+
+def arbiter_objected(escalation_id: int, reason: str) -> None:
+    escalation = _load(escalation_id)
+    _send(
+        f"Objection to the arbiter for “{escalation.item.service}”",
+        f"A head objected to the proposed arbiter: {reason}\n\nPlease propose another:\n"
+        f"{_link(escalation, 'escalation:propose')}",
+        [escalation.meeting.facilitator],
+    )
+
+
+def arbiter_chosen(escalation_id: int) -> None:
+    escalation = _load(escalation_id)
+    service = escalation.item.service
+    _send(
+        f"You are the arbiter for “{service}”",
+        f"Both heads accepted you as the arbiter for “{service}”. You can act once both have "
+        f"agreed to be bound by the outcome.\n\n{_link(escalation)}",
+        [escalation.arbiter],
+    )
+    _send(
+        f"Your consent is needed: “{service}”",
+        f"{escalation.arbiter.get_full_name()} is the arbiter for “{service}”. Before the "
+        "arbiter acts, record that your department agrees to be bound by the outcome:\n"
+        f"{_link(escalation, 'escalation:heads')}",
+        _heads(escalation),
+    )
+
+
+def consents_complete(escalation_id: int) -> None:
+    escalation = _load(escalation_id)
+    _send(
+        f"Over to you: “{escalation.item.service}”",
+        "Both heads agreed to be bound by your outcome. Help them to their own agreement "
+        f"first; decide only if that fails.\n\n{_link(escalation)}",
+        [escalation.arbiter],
+    )
+
+
+def outcome_recorded(escalation_id: int) -> None:
+    escalation = _load(escalation_id)
+    outcome = escalation.outcome
+    meeting = escalation.meeting
+    _send(
+        f"Outcome recorded: “{escalation.item.service}”",
+        f"{outcome.get_kind_display()}.\n\nTerms: {outcome.terms_text}\n\n"
+        f"Reasoning: {outcome.reasoning}\n\nThe outcome goes into the service level agreement."
+        f"\n\n{_link(escalation)}",
+        [meeting.facilitator, *_heads(escalation), escalation.arbiter],
+    )

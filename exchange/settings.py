@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "exchange",
     "meetings",
+    "meetings.live",
     "escalation",
     "agreements",
     "monitoring",

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from meetings import views
+from meetings.live import views as live_views
 
 app_name = "meetings"
 
@@ -38,4 +39,5 @@ urlpatterns = [
         views.need_list_settings,
         name="need_list_settings",
     ),
+    path("<int:pk>/live/", live_views.meeting_live, name="live"),
 ]

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class LiveConfig(AppConfig):
+    name = "meetings.live"
+    label = "live"
+    verbose_name = "Live meeting screens"
+
+    def ready(self) -> None:
+        from meetings import services
+        from meetings.live.brokers import event_committed
+
+        if event_committed not in services.event_listeners:
+            services.event_listeners.append(event_committed)

@@ -1,0 +1,17 @@
+from django import template
+
+from meetings import live
+
+register = template.Library()
+
+
+@register.inclusion_tag("meetings/live/presence.html")
+def live_presence(meeting) -> dict:
+    """Who has this meeting open right now (the facilitator's console)."""
+    return {"present": live.presence(meeting.pk)}
+
+
+@register.simple_tag
+def live_seq(meeting) -> int:
+    """The latest event number, for ``data-live-seq``: the stream resumes after it."""
+    return live.last_seq(meeting.pk)

@@ -322,9 +322,18 @@ def audience_for(user, meeting: Meeting) -> str:
     return str(role) if role else "observer"
 
 
-def meeting_context(meeting_pk: int, role: Role | None, **extra: Any) -> dict[str, Any]:
-    """Everything the meeting page shows to someone in ``role``; decided here, not in templates."""
+def load_meeting(meeting_pk: int) -> Meeting:
+    """The meeting with everything its page shows, for any number of audiences."""
     meeting = selectors.meeting_with_everything(meeting_pk)
+    meeting.recent_events = list(selectors.events_for(meeting).order_by("-seq")[:8])
+    return meeting
+
+
+def meeting_context(
+    meeting_pk: int, role: Role | None, *, meeting: Meeting | None = None, **extra: Any
+) -> dict[str, Any]:
+    """Everything the meeting page shows to someone in ``role``; decided here, not in templates."""
+    meeting = meeting or load_meeting(meeting_pk)
     names = {rules.Side.A: meeting.department_a.name, rules.Side.B: meeting.department_b.name}
     side = rules.side_of_role(role)
     table_side = rules.requests_side(meeting.step)
@@ -372,7 +381,8 @@ def meeting_context(meeting_pk: int, role: Role | None, **extra: Any) -> dict[st
         "can_advance": rules.allowed(meeting, role, "advance") and not missing,
         "can_try_advance": rules.allowed(meeting, role, "advance"),
         "can_undo": rules.allowed(meeting, role, "undo_advance")
-        and _last_event_kind(meeting) == "advanced",
+        and bool(meeting.recent_events)
+        and meeting.recent_events[0].kind == "advanced",
         "can_close": rules.allowed(meeting, role, "close"),
         "can_move_current": rules.allowed(meeting, role, "set_current"),
         "next_step_label": rules.step_label(meeting, rules.next_step(meeting.step))
@@ -412,7 +422,7 @@ def meeting_context(meeting_pk: int, role: Role | None, **extra: Any) -> dict[st
         and side is not None
         and rules.department_of(meeting, side).pk not in acknowledged,
         "settled": settled,
-        "recent_events": list(selectors.events_for(meeting).order_by("-seq")[:8]),
+        "recent_events": meeting.recent_events,
         "reasons": Move.Reason.choices,
         "live_render": False,
         "sla_url": agreement_selectors.sla_url_for(meeting)
@@ -421,11 +431,6 @@ def meeting_context(meeting_pk: int, role: Role | None, **extra: Any) -> dict[st
     }
     context.update(extra)
     return context
-
-
-def _last_event_kind(meeting: Meeting) -> str | None:
-    last = meeting.events.order_by("-seq").values_list("kind", flat=True).first()
-    return last
 
 
 def _request_view(meeting: Meeting, item: NeedItem, role: Role | None, side: rules.Side) -> dict:
@@ -466,18 +471,32 @@ def names_for(meeting: Meeting) -> dict:
     return {rules.Side.A: meeting.department_a.name, rules.Side.B: meeting.department_b.name}
 
 
+def _role_for_audience(audience: str) -> Role:
+    return Role(audience) if audience in AUDIENCES and audience != "observer" else Role.OBSERVER
+
+
 def render_regions(meeting_id: int, audience: str) -> dict[str, str]:
     """The HTML of each live region of the meeting page, for one audience.
 
     Rendered once per audience and sent to every screen of that audience, so the
     cost of a change does not grow with the number of people watching.
     """
-    role = Role(audience) if audience in AUDIENCES and audience != "observer" else Role.OBSERVER
-    context = meeting_context(meeting_id, role, live_render=True)
-    return {
-        name: render_to_string(f"meetings/meeting.html#{name}", context)
-        for name in ("stage", "requests", "record")
-    }
+    return render_regions_many(meeting_id, [audience])[audience]
+
+
+def render_regions_many(meeting_id: int, audiences: list[str]) -> dict[str, dict[str, str]]:
+    """``render_regions`` for several audiences, loading the meeting from the database once."""
+    meeting = load_meeting(meeting_id)
+    rendered = {}
+    for audience in audiences:
+        context = meeting_context(
+            meeting_id, _role_for_audience(audience), meeting=meeting, live_render=True
+        )
+        rendered[audience] = {
+            name: render_to_string(f"meetings/meeting.html#{name}", context)
+            for name in ("stage", "requests", "record")
+        }
+    return rendered
 
 
 @login_required

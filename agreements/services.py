@@ -29,6 +29,7 @@ from agreements.models import (
     SLAVersion,
     VersionStatus,
 )
+from escalation import selectors as escalation_selectors
 from meetings.models import ItemStatus, Meeting, NeedItem, Origin
 
 logger = logging.getLogger(__name__)
@@ -292,6 +293,7 @@ def _add_outcomes(version: SLAVersion, meeting: Meeting) -> int:
             position += 1
             if item.agreed_origin == Origin.ARBITER:  # settled by an arbiter before closing
                 provider, recipient = _parties(meeting, item)
+                arbiter = escalation_selectors.outcome_for_item(item)
                 EscalationOutcome.objects.create(
                     version=version,
                     need_item=item,
@@ -299,16 +301,25 @@ def _add_outcomes(version: SLAVersion, meeting: Meeting) -> int:
                     recipient=recipient,
                     requested=item.service,
                     status=EscalationOutcome.Status.SERVICE,
+                    reasoning=arbiter.reasoning if arbiter else "",
                     decided_at=item.settled_at,
                 )
         elif item.status == ItemStatus.ESCALATED:
             provider, recipient = _parties(meeting, item)
+            # The arbiter may already have found, before closing, that no service is owed.
+            arbiter = escalation_selectors.outcome_for_item(item)
+            none_owed = arbiter is not None and arbiter.no_service_owed
             EscalationOutcome.objects.create(
                 version=version,
                 need_item=item,
                 provider=provider,
                 recipient=recipient,
                 requested=item.service,
+                status=EscalationOutcome.Status.NONE_OWED
+                if none_owed
+                else EscalationOutcome.Status.PENDING,
+                reasoning=arbiter.reasoning if none_owed else "",
+                decided_at=arbiter.decided_at if none_owed else None,
             )
     return position
 

@@ -16,6 +16,7 @@ from escalation.models import (
     ArbiterResponse,
     Escalation,
     FacilitationSession,
+    Outcome,
     State,
 )
 from exchange import permissions
@@ -285,3 +286,8 @@ def escalation_thread(escalation: Escalation) -> list[ThreadEntry]:
         )
     entries.sort(key=lambda e: e.at)
     return entries
+
+
+def outcome_for_item(item) -> Outcome | None:
+    """The arbiter's recorded outcome on a request, if there is one yet."""
+    return Outcome.objects.filter(escalation__item=item).first()

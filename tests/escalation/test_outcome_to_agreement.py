@@ -80,3 +80,27 @@ def test_a_refusal_from_the_agreement_undoes_the_outcome(closed, org, start, mon
     closed.refresh_from_db()
     assert closed.state == State.WITH_ARBITER
     assert not Outcome.objects.exists()
+
+
+def test_no_service_owed_before_closing_still_reaches_the_draft(with_arbiter, meeting, org, start):
+    """The arbiter can finish while the meeting is still going: closing must not forget it."""
+    _record(
+        with_arbiter,
+        org,
+        start,
+        no_service_owed=True,
+        service="",
+        level="",
+        start_date=None,
+        reasoning="The forms are already covered by the sales contract.",
+    )
+    assert not SLA.objects.filter(meeting=meeting).exists()
+    meeting_services.meeting_advance(meeting=meeting, by=org.priya)
+    meeting_services.meeting_advance(meeting=meeting, by=org.priya)
+    meeting_services.meeting_close(meeting=meeting, by=org.priya)
+    outcome = EscalationOutcome.objects.get(
+        version__sla__meeting=meeting, need_item=with_arbiter.item
+    )
+    assert outcome.status == EscalationOutcome.Status.NONE_OWED
+    assert outcome.reasoning == "The forms are already covered by the sales contract."
+    assert not SLAService.objects.filter(need_item=with_arbiter.item).exists()

@@ -93,7 +93,7 @@ class Download:
     visible: bool
 
 
-def version_for_download(user: AbstractBaseUser, pk: int, number: int) -> Download | None:
+def version_for_download(user_id: int, pk: int, number: int) -> Download | None:
     """The stored PDF of version ``number`` of agreement ``pk`` in one query.
 
     ``visible`` covers the common cases (a member of either department, the
@@ -126,7 +126,7 @@ def version_for_download(user: AbstractBaseUser, pk: int, number: int) -> Downlo
         JOIN {Meeting._meta.db_table} m ON m.id = s.meeting_id
         WHERE v.sla_id = %(sla)s AND v.number = %(number)s
     """
-    params = {"user": user.pk, "manager": OrgRole.Role.MANAGER, "sla": pk, "number": number}
+    params = {"user": user_id, "manager": OrgRole.Role.MANAGER, "sla": pk, "number": number}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()

@@ -6,13 +6,15 @@ import hashlib
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from agreements import pdf, permissions, sealing, selectors, services
+from agreements import links, pdf, permissions, sealing, selectors, services
 from agreements.forms import AmendForm, ServiceDetailsForm, SignForm, VerifyForm
 from agreements.models import SLA, SLAService, SLAVersion
 from agreements.services import AgreementError
@@ -191,17 +193,25 @@ def amend(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(permissions.version_url(amendment))
 
 
-@login_required
 @require_GET
 def pdf_download(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    version = selectors.version_for_download(request.user, pk, number)
-    if version is None:
-        get_sla_for(request.user, pk)  # 403 for others, 404 if there is no such agreement
-        raise Http404("No such version.")
-    if not version.visible and not permissions.can_download_pdf(
-        request.user, get_sla_for(request.user, pk)
-    ):
-        raise PermissionDenied("You cannot download this agreement.")
+    """The stored sealed bytes. A signed link from the agreement page skips the session."""
+    token = request.GET.get("t", "")
+    user_id = links.user_id_for(token, pk, number) if token else None
+    if user_id is None:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        user_id = request.user.pk
+    version = selectors.version_for_download(user_id, pk, number)
+    if version is None or not version.visible:
+        user = (
+            request.user if request.user.pk == user_id else get_user_model().objects.get(pk=user_id)
+        )
+        sla = get_sla_for(user, pk)  # 403 for others, 404 if there is no such agreement
+        if version is None:
+            raise Http404("No such version.")
+        if not permissions.can_download_pdf(user, sla):
+            raise PermissionDenied("You cannot download this agreement.")
     if not version.pdf_sha256 or version.pdf is None:
         raise Http404("This version has no signed PDF yet.")
     data = version.pdf

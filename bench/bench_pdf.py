@@ -195,7 +195,7 @@ def run() -> dict[str, object]:
     from django.conf import settings
     from django.test import Client
 
-    from agreements import pdf, sealing, services
+    from agreements import links, pdf, sealing, services
 
     version, manager = _build_sla()
     static_file = Path(settings.STATIC_ROOT) / "bench" / "sla-bench.pdf"
@@ -246,8 +246,14 @@ def run() -> dict[str, object]:
 
             return fetch
 
+        # What the agreement page links to: a short-lived signed link (no session lookup).
+        signed_path = links.download_url(manager, version.sla_id, version.number)
         http_rates = _rounds(
-            {"download": over_http(download_path), "static": over_http(static_path)}
+            {
+                "download": over_http(signed_path),
+                "static": over_http(static_path),
+                "session": over_http(download_path),
+            }
         )
     finally:
         if server is not None:
@@ -266,6 +272,7 @@ def run() -> dict[str, object]:
         "pdf.download_rps": round(http_rates["download"]),
         "pdf.static_rps": round(http_rates["static"]),
         "pdf.download_vs_static": round(http_rates["download"] / http_rates["static"], 2),
+        "pdf.download_vs_static_session": round(http_rates["session"] / http_rates["static"], 2),
         "pdf.download_vs_static_in_process": round(
             in_process["download"] / in_process["static"], 2
         ),

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import re
+from html import unescape
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
-from agreements import services
+from agreements import links, services
 
 
 def pdf_url(sla, number=1):
@@ -81,7 +84,7 @@ def test_the_one_query_check_agrees_with_the_permission_helper(signed_sla, org):
         org.margaret,
         org.olive,
     ):
-        version = selectors.version_for_download(user, signed_sla.pk, 1)
+        version = selectors.version_for_download(user.pk, signed_sla.pk, 1)
         assert version.visible == permissions.can_view_sla(user, signed_sla), user
 
 
@@ -89,3 +92,45 @@ def test_a_download_takes_few_queries(signed_sla, org, as_user, django_assert_ma
     client = as_user(org.margaret)
     with django_assert_max_num_queries(3):  # session, user, the version with its permission
         assert client.get(pdf_url(signed_sla)).status_code == 200
+
+
+def signed_link(client, sla) -> str:
+    """The download link exactly as the agreement page shows it to this person."""
+    page = client.get(reverse("agreements:detail", args=[sla.pk])).content.decode()
+    match = re.search(r'href="(/agreements/\d+/v\d+/pdf/\?t=[^"]+)"', page)
+    assert match, "the agreement page links to its PDF with a signed token"
+    return unescape(match.group(1))
+
+
+def test_the_pages_signed_link_downloads_with_one_query_and_no_session(
+    signed_sla, org, as_user, django_assert_num_queries
+):
+    link = signed_link(as_user(org.margaret), signed_sla)
+    with django_assert_num_queries(1):  # the version with its permission, nothing else
+        response = Client().get(link)
+    assert response.status_code == 200
+    assert response.content == bytes(signed_sla.versions.get().pdf)
+
+
+def test_a_signed_link_is_for_one_person_and_one_version(signed_sla, org, as_user):
+    link = signed_link(as_user(org.fiona), signed_sla)
+    other_version = link.replace("/v1/pdf/", "/v2/pdf/")
+    assert Client().get(other_version).status_code == 302  # not valid there: sign in
+    tampered = link[:-3] + ("aaa" if not link.endswith("aaa") else "bbb")
+    response = Client().get(tampered)
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_a_signed_link_expires(signed_sla, org, as_user, monkeypatch):
+    link = signed_link(as_user(org.fiona), signed_sla)
+    import time
+
+    later = time.time() + links.MAX_AGE_SECONDS + 5
+    monkeypatch.setattr(time, "time", lambda: later)
+    response = Client().get(link)
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_a_signed_link_still_checks_permission(signed_sla, org):
+    token_link = links.download_url(org.olive, signed_sla.pk, 1)
+    assert Client().get(token_link).status_code == 403

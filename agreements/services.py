@@ -30,6 +30,7 @@ from agreements.models import (
     VersionStatus,
 )
 from escalation import selectors as escalation_selectors
+from exchange.people import display_name
 from meetings.models import ItemStatus, Meeting, NeedItem, Origin
 
 logger = logging.getLogger(__name__)
@@ -63,9 +64,7 @@ class WrongPassword(AgreementError):
 
 
 def _name(user: AbstractBaseUser | None) -> str:
-    if user is None:
-        return "The system"
-    return user.get_full_name() or user.get_username()
+    return display_name(user, nobody="The system")
 
 
 def _lock(sla: SLA | int) -> SLA:

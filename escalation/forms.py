@@ -6,6 +6,7 @@ from django import forms
 
 from escalation import selectors
 from escalation.models import Escalation, Outcome
+from exchange.people import display_name
 
 
 class DateInput(forms.DateInput):
@@ -14,12 +15,12 @@ class DateInput(forms.DateInput):
 
 class _PersonChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
-        return obj.get_full_name() or obj.get_username()
+        return display_name(obj)
 
 
 class _PeopleChoice(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
-        return obj.get_full_name() or obj.get_username()
+        return display_name(obj)
 
 
 class ProposeArbiterForm(forms.Form):

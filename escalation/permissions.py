@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from exchange import permissions
 from exchange.models import Department, Membership, OrgRole
+from exchange.people import display_name
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -61,15 +62,11 @@ def may_arbitrate(user: AbstractBaseUser, escalation: Escalation) -> str | None:
     """Why ``user`` cannot be this escalation's arbiter, or ``None`` when they can."""
     roles = set(OrgRole.objects.filter(user=user).values_list("role", flat=True))
     if not roles & {OrgRole.Role.ARBITER, OrgRole.Role.MANAGER}:
-        return f"{_name(user)} does not hold the arbiter or manager role."
+        return f"{display_name(user)} does not hold the arbiter or manager role."
     departments = departments_of(escalation)
     if Membership.objects.filter(user=user, department__in=departments).exists():
         return (
-            f"{_name(user)} belongs to {departments[0].name} or {departments[1].name}: "
+            f"{display_name(user)} belongs to {departments[0].name} or {departments[1].name}: "
             "the arbiter must be unbiased, from neither department."
         )
     return None
-
-
-def _name(user: AbstractBaseUser) -> str:
-    return user.get_full_name() or user.get_username()

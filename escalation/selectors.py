@@ -21,6 +21,7 @@ from escalation.models import (
 )
 from exchange import permissions
 from exchange.models import Membership, OrgRole
+from exchange.people import display_name
 from meetings.models import Move, Remark, Summary
 
 
@@ -187,12 +188,6 @@ class ThreadEntry:
     struck: bool = False
 
 
-def _name(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
-
-
 def escalation_thread(escalation: Escalation) -> list[ThreadEntry]:
     """The request's whole history: questions, summaries and every move, oldest first."""
     item = escalation.item
@@ -222,7 +217,7 @@ def escalation_thread(escalation: Escalation) -> list[ThreadEntry]:
         entries.append(
             ThreadEntry(
                 at=remark.created_at,
-                who=_name(remark.author),
+                who=display_name(remark.author),
                 kind="Clarifying question",
                 text=remark.text,
                 side=side_of.get(remark.author_id, ""),
@@ -236,7 +231,7 @@ def escalation_thread(escalation: Escalation) -> list[ThreadEntry]:
             entries.append(
                 ThreadEntry(
                     at=remark.answered_at,
-                    who=_name(remark.answered_by),
+                    who=display_name(remark.answered_by),
                     kind="Answer",
                     text=remark.answer,
                     side=side_of.get(remark.answered_by_id, ""),
@@ -246,7 +241,7 @@ def escalation_thread(escalation: Escalation) -> list[ThreadEntry]:
         entries.append(
             ThreadEntry(
                 at=summary.created_at,
-                who=_name(summary.author),
+                who=display_name(summary.author),
                 kind=f"Summary (round {summary.round})",
                 text=summary.text,
                 side=side_of.get(summary.author_id, ""),
@@ -256,7 +251,7 @@ def escalation_thread(escalation: Escalation) -> list[ThreadEntry]:
             entries.append(
                 ThreadEntry(
                     at=summary.verdict_at,
-                    who=_name(summary.verdict_by),
+                    who=display_name(summary.verdict_by),
                     kind=summary.get_verdict_display(),
                     text=summary.verdict_note,
                     side=side_of.get(summary.verdict_by_id, ""),
@@ -277,7 +272,7 @@ def escalation_thread(escalation: Escalation) -> list[ThreadEntry]:
         entries.append(
             ThreadEntry(
                 at=move.created_at,
-                who=_name(move.author),
+                who=display_name(move.author),
                 kind=move.get_kind_display(),
                 text=move.text,
                 details=details,

@@ -27,6 +27,7 @@ from escalation.models import (
     Outcome,
     State,
 )
+from exchange.people import display_name
 from meetings.rules import RuleError
 
 
@@ -47,10 +48,6 @@ def _lock(escalation: Escalation | int) -> Escalation:
 
 def _on_commit(function, *args) -> None:
     transaction.on_commit(lambda: function(*args))
-
-
-def _name(user: AbstractBaseUser) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 def _text(value: str, message: str) -> str:
@@ -290,7 +287,7 @@ def escalation_record_outcome(
         level=level,
         start_date=start_date,
         description=f"Escalation of “{escalation.item.service}” {how} "
-        f"(arbiter {_name(by)}): {outcome.terms_text} {reasoning}",
+        f"(arbiter {display_name(by)}): {outcome.terms_text} {reasoning}",
     )
     try:
         agreement_services.sla_apply_escalation_outcome(

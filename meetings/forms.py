@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from exchange.models import Department, OrgRole
+from exchange.people import display_name
 from meetings.models import MAX_MONEY, Move, NeedItem
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -36,7 +37,7 @@ class ScheduleForm(forms.Form):
             .objects.filter(org_roles__role=OrgRole.Role.FACILITATOR)
             .order_by("first_name", "last_name")
         )
-        self.fields["facilitator"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["facilitator"].label_from_instance = display_name
 
     def clean_place(self) -> str:
         place = self.cleaned_data["place"].strip()

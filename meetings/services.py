@@ -22,6 +22,7 @@ from django.utils.formats import date_format
 
 from exchange import permissions
 from exchange.models import Department
+from exchange.people import display_name
 from meetings import rules
 from meetings.models import (
     Event,
@@ -105,10 +106,6 @@ def _date(value: dt.date) -> str:
     return date_format(value, "j F Y")
 
 
-def _name(user: AbstractBaseUser) -> str:
-    return user.get_full_name() or user.get_username()
-
-
 def _item_in(meeting: Meeting, item_id: int) -> NeedItem:
     try:
         return NeedItem.objects.select_related("need_list").get(
@@ -154,7 +151,7 @@ def meeting_schedule(
                 f"{department.name} has no head yet; every exchange needs a head on each side."
             )
     if not permissions.is_facilitator(facilitator):
-        raise ScheduleError(f"{_name(facilitator)} is not a facilitator.")
+        raise ScheduleError(f"{display_name(facilitator)} is not a facilitator.")
     if permissions.is_member_of(facilitator, department_a) or permissions.is_member_of(
         facilitator, department_b
     ):
@@ -180,8 +177,8 @@ def meeting_schedule(
         actor=by,
         kind="scheduled",
         description=(
-            f"{_name(by)} scheduled the exchange between {department_a.name} and "
-            f"{department_b.name}, facilitated by {_name(facilitator)}."
+            f"{display_name(by)} scheduled the exchange between {department_a.name} and "
+            f"{department_b.name}, facilitated by {display_name(facilitator)}."
         ),
         after={"scheduled_for": scheduled_for.isoformat(), "place": meeting.place},
     )
@@ -256,7 +253,7 @@ def need_item_add(
         actor=by,
         kind="need_added",
         item=item,
-        description=f"{_name(by)} added “{item.service}” to {need_list.department.name}'s needs.",
+        description=f"{display_name(by)} added “{item.service}” to {need_list.department.name}'s needs.",
         after=_item_snapshot(item),
     )
     return item
@@ -289,7 +286,7 @@ def need_item_update(
         actor=by,
         kind="need_edited",
         item=item,
-        description=f"{_name(by)} edited “{item.service}”.",
+        description=f"{display_name(by)} edited “{item.service}”.",
         before=before,
         after=_item_snapshot(item),
     )
@@ -315,7 +312,7 @@ def need_item_confirm(*, item: NeedItem, by: AbstractBaseUser) -> NeedItem:
         kind="need_confirmed",
         item=item,
         description=(
-            f"{_name(by)} confirmed “{item.service}” is still a need although it costs "
+            f"{display_name(by)} confirmed “{item.service}” is still a need although it costs "
             "nearly as much as it brings."
         ),
     )
@@ -331,7 +328,7 @@ def need_item_remove(*, item: NeedItem, by: AbstractBaseUser) -> None:
         meeting,
         actor=by,
         kind="need_removed",
-        description=f"{_name(by)} removed “{item.service}”.",
+        description=f"{display_name(by)} removed “{item.service}”.",
         before=_item_snapshot(item),
     )
     need_list = item.need_list
@@ -360,7 +357,7 @@ def need_item_move(*, item: NeedItem, by: AbstractBaseUser, offset: int) -> None
         actor=by,
         kind="need_moved",
         item=item,
-        description=f"{_name(by)} moved “{item.service}” to position {target + 1}.",
+        description=f"{display_name(by)} moved “{item.service}” to position {target + 1}.",
         before={"position": index},
         after={"position": target},
     )
@@ -399,9 +396,9 @@ def need_list_set_ready(*, need_list: NeedList, by: AbstractBaseUser, ready: boo
         actor=by,
         kind="list_ready" if ready else "list_not_ready",
         description=(
-            f"{_name(by)} marked {need_list.department.name}'s need list ready."
+            f"{display_name(by)} marked {need_list.department.name}'s need list ready."
             if ready
-            else f"{_name(by)} took back ‘ready’ on {need_list.department.name}'s need list."
+            else f"{display_name(by)} took back ‘ready’ on {need_list.department.name}'s need list."
         ),
     )
     return need_list
@@ -453,7 +450,7 @@ def need_list_update_settings(
             meeting,
             actor=by,
             kind="list_settings",
-            description=f"{_name(by)} ({need_list.department.name}) "
+            description=f"{display_name(by)} ({need_list.department.name}) "
             + (" and ".join(parts) or "updated the note on difficulty")
             + ".",
             before=before,
@@ -509,7 +506,7 @@ def meeting_advance(
         locked,
         actor=by,
         kind="advanced",
-        description=f"{_name(by)} moved the meeting on to “{rules.step_label(locked)}”.",
+        description=f"{display_name(by)} moved the meeting on to “{rules.step_label(locked)}”.",
         before={"step": before},
         after={"step": locked.step},
     )
@@ -553,7 +550,7 @@ def meeting_undo_advance(*, meeting: Meeting, by: AbstractBaseUser) -> Outcome:
         locked,
         actor=by,
         kind="advance_undone",
-        description=f"{_name(by)} undid the advance: back to “{rules.step_label(locked)}”.",
+        description=f"{display_name(by)} undid the advance: back to “{rules.step_label(locked)}”.",
         before={"step": before},
         after={"step": locked.step},
     )
@@ -572,7 +569,7 @@ def meeting_acknowledge_rules(*, meeting: Meeting, by: AbstractBaseUser) -> Outc
         locked,
         actor=by,
         kind="rules_acknowledged",
-        description=f"{_name(by)} acknowledged the ground rules for {department.name}.",
+        description=f"{display_name(by)} acknowledged the ground rules for {department.name}.",
     )
     return Outcome(locked, event)
 
@@ -638,7 +635,7 @@ def remark_ask(*, meeting: Meeting, by: AbstractBaseUser, item_id: int, text: st
         actor=by,
         kind="question_asked",
         item=item,
-        description=f"{_name(by)} asked about “{item.service}”: {text}",
+        description=f"{display_name(by)} asked about “{item.service}”: {text}",
         after={"remark": remark.pk},
     )
     return Outcome(locked, event)
@@ -673,7 +670,7 @@ def remark_answer(
         actor=by,
         kind="question_answered",
         item=remark.item,
-        description=f"{_name(by)} answered: {answer}",
+        description=f"{display_name(by)} answered: {answer}",
         before=before,
         after={"answer": answer, "remark": remark.pk},
     )
@@ -697,7 +694,7 @@ def remark_strike(
         actor=by,
         kind="remark_struck",
         item=remark.item,
-        description=f"{_name(by)} struck a remark as out of order: {remark.struck_reason}",
+        description=f"{display_name(by)} struck a remark as out of order: {remark.struck_reason}",
         after={"remark": remark.pk},
     )
     return Outcome(locked, event)
@@ -724,7 +721,7 @@ def summary_write(*, meeting: Meeting, by: AbstractBaseUser, item_id: int, text:
         actor=by,
         kind="summary_written",
         item=item,
-        description=f"{_name(by)} summarised “{item.service}” (round {summary.round}): {text}",
+        description=f"{display_name(by)} summarised “{item.service}” (round {summary.round}): {text}",
         after={"summary": summary.pk, "round": summary.round},
     )
     return Outcome(locked, event)
@@ -752,7 +749,7 @@ def summary_confirm(*, meeting: Meeting, by: AbstractBaseUser, item_id: int) -> 
         actor=by,
         kind="summary_confirmed",
         item=item,
-        description=f"{_name(by)} confirmed the summary of “{item.service}”.",
+        description=f"{display_name(by)} confirmed the summary of “{item.service}”.",
         after={"summary": summary.pk},
     )
     return Outcome(locked, event)
@@ -773,7 +770,7 @@ def summary_clarify(*, meeting: Meeting, by: AbstractBaseUser, item_id: int, not
         actor=by,
         kind="summary_clarified",
         item=item,
-        description=f"{_name(by)} asked for the summary of “{item.service}” to be revised: {note}",
+        description=f"{display_name(by)} asked for the summary of “{item.service}” to be revised: {note}",
         after={"summary": summary.pk},
     )
     return Outcome(locked, event)
@@ -817,7 +814,7 @@ def _negotiate(
         actor=by,
         kind=f"move_{kind}",
         item=item,
-        description=describe(_name(by), item.service),
+        description=describe(display_name(by), item.service),
         before=before,
         after={"status": item.status, "move": move.pk},
     )
@@ -972,7 +969,7 @@ def item_escalate(
         actor=by,
         kind="escalated",
         item=item,
-        description=f"{_name(by)} escalated “{item.service}” to an arbiter."
+        description=f"{display_name(by)} escalated “{item.service}” to an arbiter."
         + (f" {note.strip()}" if note.strip() else ""),
         before=before,
         after={"status": item.status},
@@ -1030,7 +1027,7 @@ def meeting_close(*, meeting: Meeting, by: AbstractBaseUser) -> Outcome:
         locked,
         actor=by,
         kind="closed",
-        description=f"{_name(by)} closed the meeting. The agreed services go to the SLA draft.",
+        description=f"{display_name(by)} closed the meeting. The agreed services go to the SLA draft.",
         before={"step": Step.CLOSING},
         after={"step": Step.CLOSED},
     )

@@ -27,11 +27,12 @@ from django.urls import reverse
 from agreements import permissions as agreement_permissions
 from agreements.models import SLA, SLAService
 from exchange import permissions as org
+from exchange.people import display_name
 from meetings import services as meeting_services
 from meetings.models import Meeting
 from meetings.rules import RuleError
 from monitoring import selectors
-from monitoring.services import MonitoringError, _mail_on_commit, _name
+from monitoring.services import MonitoringError, _mail_on_commit
 
 
 def can_open_review(user: AbstractBaseUser, sla: SLA) -> bool:
@@ -125,7 +126,7 @@ def review_request(*, sla: SLA, by: AbstractBaseUser, note: str = "") -> None:
     _mail_on_commit(
         f"Review asked for: {sla}",
         (
-            f"{_name(by)} asks for a review exchange of the agreement between "
+            f"{display_name(by)} asks for a review exchange of the agreement between "
             f"{sla.meeting.department_a.name} and {sla.meeting.department_b.name}."
             + (f"\n\n{note.strip()}" if note.strip() else "")
             + f"\n\nOpen it here: {url}\n"

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from agreements import selectors as agreement_selectors
 from agreements.models import SLA, SLAService, SLAVersion, VersionStatus
-from exchange import permissions as org
 from exchange.models import Membership
 from monitoring.models import Explanation, Measurement
 from monitoring.periods import Period, due_periods
@@ -296,7 +295,3 @@ def overview(
         )
     key = SORTS.get(sort.lstrip("-"), SORTS["issues"])
     return sorted(summaries, key=key, reverse=sort.startswith("-"))
-
-
-def is_manager(user: AbstractBaseUser) -> bool:
-    return org.is_manager(user)

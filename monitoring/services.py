@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from agreements.models import SLAService, VersionStatus
 from exchange.models import Membership
+from exchange.people import display_name
 from monitoring import periods, permissions, selectors
 from monitoring.models import Explanation, Measurement, MeasurementChange
 from monitoring.targets import parse_number, parse_target
@@ -34,10 +35,6 @@ class MonitoringError(Exception):
         super().__init__(message)
         self.message = message
         self.status = status
-
-
-def _name(user: AbstractBaseUser) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 def performance_url(service: SLAService) -> str:
@@ -268,7 +265,7 @@ def explanation_write(
     _mail_on_commit(
         f"Explained: {service.measure_what} ({service.provider} for {service.recipient})",
         (
-            f"{_name(by)} explained why “{service.measure_what}” missed its target for the "
+            f"{display_name(by)} explained why “{service.measure_what}” missed its target for the "
             f"period starting {measurement.period_start:%d %B %Y}.\n\n"
             f"Please read it and acknowledge it or ask for more: {performance_url(service)}\n"
         ),
@@ -310,7 +307,7 @@ def explanation_respond(
         _mail_on_commit(
             f"More asked: {service.measure_what} ({service.provider} for {service.recipient})",
             (
-                f"{_name(by)} asked for more about the missed period starting "
+                f"{display_name(by)} asked for more about the missed period starting "
                 f"{explanation.measurement.period_start:%d %B %Y}:\n\n{explanation.response_note}"
                 f"\n\nPlease add to the explanation: {performance_url(service)}\n"
             ),

@@ -269,7 +269,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     if sort.lstrip("-") not in selectors.SORTS:
         sort = "issues"
     summaries = selectors.overview(request.user, sort=sort)
-    context = {"summaries": summaries, "sort": sort, "manager": selectors.is_manager(request.user)}
+    context = {"summaries": summaries, "sort": sort, "manager": org.is_manager(request.user)}
     return render(request, "monitoring/overview.html", context)
 
 

@@ -121,18 +121,20 @@ def can_view_meeting(user: AbstractBaseUser, meeting) -> bool:
 
 def can_view_need_list(user: AbstractBaseUser, need_list) -> bool:
     """Own department and the facilitator always; others once the list is presented."""
+    return role_sees_need_list(meeting_role(user, need_list.meeting), need_list)
+
+
+def role_sees_need_list(role, need_list) -> bool:
+    """``can_view_need_list`` for whoever plays ``role`` (a ``meetings.rules.Role``)."""
     from meetings.rules import Role, Side, lists_are_presented, side_of_role
 
     meeting = need_list.meeting
-    role = meeting_role(user, meeting)
     if role is None:
         return False
     if role == Role.FACILITATOR:
         return True
     side = Side.A if need_list.department_id == meeting.department_a_id else Side.B
-    if side_of_role(role) == side:
-        return True
-    return lists_are_presented(meeting, side)
+    return side_of_role(role) == side or lists_are_presented(meeting, side)
 
 
 def can_edit_need_list(user: AbstractBaseUser, need_list) -> bool:

@@ -65,15 +65,13 @@ def get_item_for(user, need_list: NeedList, item_pk: int) -> NeedItem:
 @login_required
 @require_GET
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    meetings = selectors.meetings_for_user(request.user)
+    meetings = list(selectors.meetings_for_user(request.user))
+    for meeting in meetings:
+        meeting.step_label = rules.step_label(meeting)
     return render(
         request,
         "meetings/meeting_list.html",
-        {
-            "meetings": meetings,
-            "can_schedule": permissions.can_schedule_exchange(request.user),
-            "step_labels": {m.pk: rules.step_label(m) for m in meetings},
-        },
+        {"meetings": meetings, "can_schedule": permissions.can_schedule_exchange(request.user)},
     )
 
 
@@ -395,22 +393,7 @@ def meeting_context(
             {
                 "need_list": nl,
                 "side": "a" if nl.department_id == meeting.department_a_id else "b",
-                "visible": role is not None
-                and (
-                    role == Role.FACILITATOR
-                    or rules.side_of_role(role)
-                    == (
-                        rules.Side.A
-                        if nl.department_id == meeting.department_a_id
-                        else rules.Side.B
-                    )
-                    or rules.lists_are_presented(
-                        meeting,
-                        rules.Side.A
-                        if nl.department_id == meeting.department_a_id
-                        else rules.Side.B,
-                    )
-                ),
+                "visible": permissions.role_sees_need_list(role, nl),
                 "count": len(nl.items.all()),
             }
             for nl in (list_a, list_b)
@@ -687,13 +670,10 @@ def meeting_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_GET
 def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for(request.user, pk)
-    events = selectors.events_for(meeting)
-    return render(
-        request,
-        "meetings/minutes.html",
-        {
-            "meeting": meeting,
-            "events": events,
-            "step_labels": {s: rules.step_label(meeting, s) for s in rules.STEP_ORDER},
-        },
-    )
+    sections: list[dict[str, Any]] = []  # consecutive events of one step, in order
+    for event in selectors.events_for(meeting):
+        if not sections or sections[-1]["step"] != event.step:
+            label = rules.step_label(meeting, event.step)
+            sections.append({"step": event.step, "label": label, "events": []})
+        sections[-1]["events"].append(event)
+    return render(request, "meetings/minutes.html", {"meeting": meeting, "sections": sections})

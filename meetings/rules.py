@@ -17,6 +17,7 @@ import enum
 from dataclasses import dataclass
 
 from meetings.models import ItemStatus, Meeting, Move, NeedItem, Step
+from meetings.words import possessive
 
 STEP_ORDER: list[str] = [
     Step.PREPARATION,
@@ -75,6 +76,24 @@ def side_of_role(role: Role | None) -> Side | None:
     return None
 
 
+def is_chair(role: Role | None) -> bool:
+    """Whether ``role`` chairs the meeting (moves it on, picks the request, strikes remarks)."""
+    return role == Role.FACILITATOR
+
+
+def role_title(meeting: Meeting, role: Role) -> str:
+    """How a role is named beside a person's name: "head of Sales", "facilitator"."""
+    if is_chair(role):
+        return "facilitator"
+    side = side_of_role(role)
+    department = department_of(meeting, side).name
+    if role in (Role.HEAD_A, Role.HEAD_B):
+        return f"head of {department}"
+    if role in (Role.MEMBER_A, Role.MEMBER_B):
+        return department
+    return "observer"
+
+
 def head_role(side: Side) -> Role:
     return Role.HEAD_A if side == Side.A else Role.HEAD_B
 
@@ -125,18 +144,102 @@ def step_label(meeting: Meeting, step: str | None = None) -> str:
         Step.PREPARATION: "Preparation",
         Step.OPENING: "Opening: ground rules",
         Step.A_PRESENTS: f"{a} presents",
-        Step.B_SUMMARISES: f"{b} summarises {a}'s requests",
+        Step.B_SUMMARISES: f"{b} summarises {possessive(a)} requests",
         Step.B_PRESENTS: f"{b} presents",
-        Step.A_SUMMARISES: f"{a} summarises {b}'s requests",
-        Step.B_RESPONDS: f"{b} responds to {a}'s requests",
-        Step.A_RESPONDS: f"{a} responds to {b}'s requests",
+        Step.A_SUMMARISES: f"{a} summarises {possessive(b)} requests",
+        Step.B_RESPONDS: f"{b} responds to {possessive(a)} requests",
+        Step.A_RESPONDS: f"{a} responds to {possessive(b)} requests",
         Step.CLOSING: "Closing: outcomes reviewed",
         Step.CLOSED: "Closed",
     }[step]
 
 
-def step_number(step: str) -> int:
+def step_number(step: str) -> int | None:
+    """1 to 9 for the steps of the method; ``None`` once the meeting is closed."""
+    if step == Step.CLOSED:
+        return None
     return STEP_ORDER.index(step) + 1
+
+
+STEP_COUNT = len(STEP_ORDER) - 1  # "Closed" is where the meeting ends, not a step
+
+
+def step_position(step: str) -> str:
+    """ "Step 3 of 9", or "Closed"."""
+    number = step_number(step)
+    return "Closed" if number is None else f"Step {number} of {STEP_COUNT}"
+
+
+def step_help(meeting: Meeting, step: str | None = None) -> str:
+    """What happens in this step, in a sentence or two for someone new to the method."""
+    step = step or meeting.step
+    a, b = meeting.department_a.name, meeting.department_b.name
+    presenting = {
+        Step.A_PRESENTS: (a, b),
+        Step.B_PRESENTS: (b, a),
+    }
+    summarising = {Step.B_SUMMARISES: (b, a), Step.A_SUMMARISES: (a, b)}
+    responding = {Step.B_RESPONDS: (b, a), Step.A_RESPONDS: (a, b)}
+    if step == Step.PREPARATION:
+        return (
+            "Each head lists what their department needs from the other: the service, its "
+            "benefit, a rough cost and value, and how it would be measured. The lists stay "
+            "private until they are presented."
+        )
+    if step == Step.OPENING:
+        return (
+            "The chair reads the ground rules aloud and both heads acknowledge them before "
+            "anything is discussed."
+        )
+    if step in presenting:
+        presenter, listener = presenting[step]
+        return (
+            f"{presenter} explains each of its requests in turn. {listener} may ask clarifying "
+            "questions about the request being discussed, but not argue whether it is valid: "
+            "that comes later."
+        )
+    if step in summarising:
+        summariser, presenter = summarising[step]
+        return (
+            f"{summariser} restates each of {possessive(presenter)} requests in its own words, "
+            f"and {presenter} confirms the summary or asks for it to be revised. This shows the "
+            "request was understood."
+        )
+    if step in responding:
+        responder, requester = responding[step]
+        return (
+            f"{responder} answers each of {possessive(requester)} requests: yes, a counter-offer "
+            f"or a no with reasons. {requester} may accept, challenge or withdraw. A request "
+            "that reaches an impasse can go to an arbiter."
+        )
+    if step == Step.CLOSING:
+        return (
+            "The chair reads out every outcome. Closing the meeting hands the agreed services "
+            "to the draft service level agreement that both heads sign."
+        )
+    return "The meeting is over. Its minutes and the draft agreement stay available."
+
+
+def method_steps() -> list[dict[str, str]]:
+    """The nine steps in general terms (A calls the meeting, B is invited), for the glossary."""
+
+    class _Named:
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+    class _Example:
+        department_a = _Named("A")
+        department_b = _Named("B")
+
+    example = _Example()
+    return [
+        {
+            "position": step_position(s),
+            "label": step_label(example, s),
+            "help": step_help(example, s),
+        }
+        for s in STEP_ORDER
+    ]
 
 
 def needs_are_frozen(meeting: Meeting) -> bool:
@@ -179,7 +282,9 @@ def exit_blockers(meeting: Meeting) -> list[str]:
         acknowledged = {ack.department_id for ack in meeting.acknowledgements.all()}
         for department in meeting.departments:
             if department.pk not in acknowledged:
-                missing.append(f"{department.name}'s head has not acknowledged the ground rules.")
+                missing.append(
+                    f"{possessive(department.name)} head has not acknowledged the ground rules."
+                )
     elif step in PRESENTING:
         side = PRESENTING[step]
         for item in _items(meeting, side):
@@ -302,23 +407,38 @@ def check(
         presenter = PRESENTING[step]
         if action_name == "ask_question" and role != head_role(other(presenter)):
             raise RuleError(
-                f"While {names[presenter]} presents, only {names[other(presenter)]}'s head "
+                f"While {names[presenter]} presents, only {possessive(names[other(presenter)])} head "
                 "may ask clarifying questions.",
                 status=403,
             )
         if action_name == "answer_question" and role != head_role(presenter):
-            raise RuleError(f"Only {names[presenter]}'s head answers these questions.", status=403)
+            raise RuleError(
+                f"Only {possessive(names[presenter])} head answers these questions.", status=403
+            )
+        if (
+            action_name == "ask_question"
+            and item is not None
+            and meeting.current_item_id != item.pk
+        ):
+            raise RuleError(
+                "Questions are about the request being discussed now. Ask about this one "
+                "when the chair moves to it.",
+                status=409,
+            )
         return
 
     if step in SUMMARISING:
         summariser = SUMMARISING[step]
         if action_name == "write_summary" and role != head_role(summariser):
-            raise RuleError(f"Only {names[summariser]}'s head writes the summaries.", status=403)
+            raise RuleError(
+                f"Only {possessive(names[summariser])} head writes the summaries.", status=403
+            )
         if action_name in {"confirm_summary", "clarify_summary"} and role != head_role(
             other(summariser)
         ):
             raise RuleError(
-                f"Only {names[other(summariser)]}'s head confirms the summaries.", status=403
+                f"Only {possessive(names[other(summariser)])} head confirms the summaries.",
+                status=403,
             )
         return
 
@@ -407,7 +527,7 @@ def negotiation_next(meeting: Meeting, item: NeedItem, role: Role | None, kind: 
         names = {Side.A: meeting.department_a.name, Side.B: meeting.department_b.name}
         requester = side_of_item(meeting, item)
         whose = names[requester] if who == REQUESTER else names[other(requester)]
-        raise RuleError(f"It is {whose}'s turn on this request.", status=403)
+        raise RuleError(f"It is {possessive(whose)} turn on this request.", status=403)
     return target
 
 
@@ -451,7 +571,121 @@ def whose_turn(meeting: Meeting) -> str:
         return f"{names[side]} restates each request; {names[other(side)]} confirms or clarifies."
     if step in RESPONDING:
         side = RESPONDING[step]
-        return f"{names[side]} answers each of {names[other(side)]}'s requests: yes, a counter-offer or a justified no."
+        return f"{names[side]} answers each of {possessive(names[other(side)])} requests: yes, a counter-offer or a justified no."
     if step == Step.CLOSING:
         return "The facilitator reviews the outcomes and closes the meeting."
     return "The meeting is closed."
+
+
+# --- whose move it is ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Turn:
+    """Whose move it is, and what that move is, said to the person who must make it.
+
+    ``roles`` is who must act now (empty when nobody must: the meeting is closed);
+    ``task`` is addressed to them ("Answer Finance's counter-offer on “Signed order
+    forms”."); ``item_id`` is the request it is about, if any. Everyone else is told
+    whom the meeting is waiting for; the names come from the permission layer.
+    """
+
+    roles: tuple[Role, ...]
+    task: str
+    item_id: int | None = None
+
+
+def _chair_turn(meeting: Meeting, missing: list[str], item_ids: list[int]) -> Turn:
+    following = next_step(meeting.step)
+    if not missing and following is not None and meeting.step != Step.CLOSING:
+        return Turn((Role.FACILITATOR,), f"Move on to “{step_label(meeting, following)}”.")
+    if meeting.step == Step.CLOSING:
+        return Turn((Role.FACILITATOR,), "Read out the outcomes, then close the meeting.")
+    current = meeting.current_item_id
+    if item_ids and current in item_ids and item_ids.index(current) + 1 < len(item_ids):
+        return Turn((Role.FACILITATOR,), "Move to the next request.")
+    return Turn((Role.FACILITATOR,), "Go back to a request that still needs work.")
+
+
+def waiting_for(meeting: Meeting) -> Turn:
+    """Whose move it is now: the one place the product decides it.
+
+    Reads what ``meeting_with_everything`` loads (need lists, items, summaries,
+    moves, remarks, acknowledgements); no queries of its own beyond those.
+    """
+    step = meeting.step
+    names = {Side.A: meeting.department_a.name, Side.B: meeting.department_b.name}
+    missing = exit_blockers(meeting)
+    if step == Step.CLOSED:
+        return Turn((), "The meeting is closed.")
+    if step == Step.PREPARATION:
+        unready = tuple(
+            head_role(Side.A if nl.department_id == meeting.department_a_id else Side.B)
+            for nl in meeting.need_lists.all()
+            if not nl.is_ready
+        )
+        if unready:
+            return Turn(tuple(sorted(unready)), "Finish your need list and mark it ready.")
+        return _chair_turn(meeting, missing, [])
+    if step == Step.OPENING:
+        acknowledged = {ack.department_id for ack in meeting.acknowledgements.all()}
+        waiting = tuple(
+            head_role(side)
+            for side in (Side.A, Side.B)
+            if department_of(meeting, side).pk not in acknowledged
+        )
+        if waiting:
+            return Turn(waiting, "Acknowledge the ground rules.")
+        return _chair_turn(meeting, missing, [])
+
+    table = requests_side(step)
+    items = _items(meeting, table) if table is not None else []
+    item_ids = [item.pk for item in items]
+    current = next((item for item in items if item.pk == meeting.current_item_id), None)
+
+    if step in PRESENTING and current is not None:
+        presenter = PRESENTING[step]
+        open_questions = [
+            r
+            for r in meeting.remarks.all()
+            if r.step == step and r.is_open and r.item_id == current.pk
+        ]
+        if open_questions:
+            return Turn(
+                (head_role(presenter),),
+                f"Answer {possessive(names[other(presenter)])} question on “{current.service}”.",
+                current.pk,
+            )
+    if step in SUMMARISING and current is not None:
+        summariser = SUMMARISING[step]
+        summaries = list(current.summaries.all())
+        if not summaries or summaries[-1].verdict == "clarify":
+            verb = "Revise your summary of" if summaries else "Summarise"
+            return Turn((head_role(summariser),), f"{verb} “{current.service}”.", current.pk)
+        if summaries[-1].verdict == "pending":
+            return Turn(
+                (head_role(other(summariser)),),
+                f"Confirm {possessive(names[summariser])} summary of “{current.service}”, "
+                "or ask for a revision.",
+                current.pk,
+            )
+    if step in RESPONDING and current is not None and not current.is_settled:
+        side = negotiation_waiting_on(meeting, current)
+        if side is not None:
+            return Turn((head_role(side),), _negotiation_task(meeting, current, side), current.pk)
+    return _chair_turn(meeting, missing, item_ids)
+
+
+def _negotiation_task(meeting: Meeting, item: NeedItem, side: Side) -> str:
+    other_name = department_of(meeting, other(side)).name
+    service = f"“{item.service}”"
+    return {
+        ItemStatus.AWAITING_RESPONSE: f"Answer {service}: yes, a counter-offer or a no with reasons.",
+        ItemStatus.COUNTER_OFFERED: f"Accept or reject {possessive(other_name)} counter-offer on {service}.",
+        ItemStatus.COUNTER_REJECTED: f"Make a new counter-offer or say yes to {service}, or escalate it.",
+        ItemStatus.DECLINED: f"Accept {possessive(other_name)} no on {service}, or challenge its reasons.",
+        ItemStatus.CHALLENGED: f"Answer the challenge on {service}: yes, a counter-offer, or keep the no.",
+        ItemStatus.MAINTAINED: f"Accept the no on {service}, or ask {other_name} what it can offer.",
+        ItemStatus.OFFER_REQUESTED: f"Say what you can offer for {service}, or that nothing can be offered.",
+        ItemStatus.IMPASSE: f"Withdraw {service} or escalate it to an arbiter.",
+    }.get(item.status, f"Make the next move on {service}.")

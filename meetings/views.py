@@ -18,7 +18,8 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from agreements import selectors as agreement_selectors
 from exchange import permissions
-from meetings import forms, rules, selectors, services
+from exchange.people import display_name
+from meetings import forms, rules, selectors, services, words
 from meetings.models import Meeting, Move, NeedItem, NeedList, Step
 from meetings.rules import Role, RuleError
 
@@ -340,11 +341,15 @@ def meeting_context(
     requests = []
     if table_side is not None:
         on_table = list_a if table_side == rules.Side.A else list_b
-        for item in on_table.items.all():
-            requests.append(_request_view(meeting, item, role, table_side))
+        for number, item in enumerate(on_table.items.all(), start=1):
+            requests.append(_request_view(meeting, item, role, table_side, number))
+    # The request being discussed comes first: on a phone it is what the screen opens on.
+    current = [r for r in requests if r["is_current"]]
+    others = [r for r in requests if not r["is_current"]]
     missing = rules.exit_blockers(meeting)
     steps = [
         {
+            "number": rules.step_number(s),
             "label": rules.step_label(meeting, s),
             "state": "done"
             if rules.STEP_ORDER.index(s) < rules.STEP_ORDER.index(meeting.step)
@@ -353,6 +358,7 @@ def meeting_context(
         for s in rules.STEP_ORDER
     ]
     acknowledged = {ack.department_id for ack in meeting.acknowledgements.all()}
+    turn = rules.waiting_for(meeting)
     settled = []
     if meeting.step in (Step.CLOSING, Step.CLOSED):
         for need_list in (list_a, list_b):
@@ -373,6 +379,12 @@ def meeting_context(
         "names": names,
         "step_label": rules.step_label(meeting),
         "step_number": rules.step_number(meeting.step),
+        "step_position": rules.step_position(meeting.step),
+        "step_help": rules.step_help(meeting),
+        "turn": turn,
+        "my_move": role is not None and role in turn.roles,
+        "waiting_names": _people_for(meeting, turn.roles),
+        "is_chair": rules.is_chair(role),
         "steps": steps,
         "whose_turn": rules.whose_turn(meeting),
         "missing": missing,
@@ -389,6 +401,8 @@ def meeting_context(
         "table_side": table_side,
         "table_name": names.get(table_side, ""),
         "requests": requests,
+        "current_request": current[0] if current else None,
+        "other_requests": others,
         "lists": [
             {
                 "need_list": nl,
@@ -416,7 +430,24 @@ def meeting_context(
     return context
 
 
-def _request_view(meeting: Meeting, item: NeedItem, role: Role | None, side: rules.Side) -> dict:
+def _people_for(meeting: Meeting, roles: tuple[Role, ...]) -> str:
+    """Whom the meeting waits for, by name: "Samira Okafor (head of Sales)"."""
+    people = []
+    for role in roles:
+        if rules.is_chair(role):
+            person, title = meeting.facilitator, rules.role_title(meeting, role)
+        else:
+            side = rules.side_of_role(role)
+            department = rules.department_of(meeting, side)
+            person, title = department.head, rules.role_title(meeting, role)
+        name = display_name(person, nobody="")
+        people.append(f"{name} ({title})" if name else title)
+    return " and ".join(people)
+
+
+def _request_view(
+    meeting: Meeting, item: NeedItem, role: Role | None, side: rules.Side, number: int = 0
+) -> dict:
     remarks = [r for r in meeting.remarks.all() if r.item_id == item.pk]
     summaries = list(item.summaries.all())
     last_summary = summaries[-1] if summaries else None
@@ -424,6 +455,7 @@ def _request_view(meeting: Meeting, item: NeedItem, role: Role | None, side: rul
     allowed_moves = rules.moves_for(meeting, item, role)
     return {
         "item": item,
+        "number": number,
         "side": str(side),
         "is_current": meeting.current_item_id == item.pk,
         "remarks": remarks,
@@ -458,6 +490,9 @@ def _role_for_audience(audience: str) -> Role:
     return Role(audience) if audience in AUDIENCES and audience != "observer" else Role.OBSERVER
 
 
+REGIONS = ("stage", "requests", "console", "record")
+
+
 def render_regions(meeting_id: int, audience: str) -> dict[str, str]:
     """The HTML of each live region of the meeting page, for one audience.
 
@@ -476,8 +511,7 @@ def render_regions_many(meeting_id: int, audiences: list[str]) -> dict[str, dict
             meeting_id, _role_for_audience(audience), meeting=meeting, live_render=True
         )
         rendered[audience] = {
-            name: render_to_string(f"meetings/meeting.html#{name}", context)
-            for name in ("stage", "requests", "record")
+            name: render_to_string(f"meetings/meeting.html#{name}", context) for name in REGIONS
         }
     return rendered
 
@@ -677,3 +711,14 @@ def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
             sections.append({"step": event.step, "label": label, "events": []})
         sections[-1]["events"].append(event)
     return render(request, "meetings/minutes.html", {"meeting": meeting, "sections": sections})
+
+
+@login_required
+@require_GET
+def glossary(request: HttpRequest) -> HttpResponse:
+    """The method's words, and what each step is for (the same text as each step's help)."""
+    return render(
+        request,
+        "meetings/glossary.html",
+        {"terms": words.GLOSSARY, "steps": rules.method_steps()},
+    )

@@ -3,33 +3,237 @@
 (function () {
   "use strict";
 
-  // Projector mode: larger type on demand, remembered per browser.
-  function applyProjector() {
-    var on = window.localStorage && localStorage.getItem("projector") === "1";
-    document.documentElement.classList.toggle("projector", !!on);
+  function stored(name, fallback) {
+    try {
+      var value = window.localStorage.getItem(name);
+      return value === null ? fallback : value === "1";
+    } catch (e) {
+      return fallback;
+    }
   }
-  applyProjector();
+
+  function store(name, on) {
+    try { window.localStorage.setItem(name, on ? "1" : "0"); } catch (e) { /* private mode */ }
+  }
+
+  // --- toggles: large type, following the chair, keyboard shortcuts ------------
+  // Each is a button with aria-pressed, remembered per browser.
+  var TOGGLES = {
+    projector: { selector: "[data-toggle-projector]", fallback: false },
+    follow: { selector: "[data-toggle-follow]", fallback: true },
+    shortcuts: { selector: "[data-toggle-shortcuts]", fallback: true },
+  };
+
+  function isOn(name) {
+    return stored(name, TOGGLES[name].fallback);
+  }
+
+  function applyToggles() {
+    document.documentElement.classList.toggle("projector", isOn("projector"));
+    Object.keys(TOGGLES).forEach(function (name) {
+      document.querySelectorAll(TOGGLES[name].selector).forEach(function (button) {
+        button.setAttribute("aria-pressed", isOn(name) ? "true" : "false");
+        if (name === "shortcuts") {
+          button.textContent = isOn(name) ? "Keyboard shortcuts on" : "Keyboard shortcuts off";
+        }
+      });
+    });
+  }
+  document.documentElement.classList.toggle("projector", isOn("projector"));
+  document.addEventListener("DOMContentLoaded", applyToggles);
 
   document.addEventListener("click", function (event) {
-    var toggle = event.target.closest("[data-toggle-projector]");
-    if (toggle) {
-      var on = localStorage.getItem("projector") === "1";
-      localStorage.setItem("projector", on ? "0" : "1");
-      applyProjector();
+    Object.keys(TOGGLES).forEach(function (name) {
+      if (event.target.closest(TOGGLES[name].selector)) {
+        store(name, !isOn(name));
+        applyToggles();
+      }
+    });
+    if (event.target.closest("[data-open-shortcuts]")) openShortcuts();
+    var close = event.target.closest("[data-close-dialog]");
+    if (close) close.closest("dialog").close();
+    var goTo = event.target.closest("[data-go-to-move]");
+    if (goTo) {
+      var target = document.querySelector(goTo.getAttribute("href"));
+      if (target) {
+        event.preventDefault();
+        focusMove(target);
+      }
     }
   });
 
-  // Keyboard shortcuts on pages that declare them: data-shortcut="n" on a button.
+  window.exchange = window.exchange || {};
+  window.exchange.following = function () { return isOn("follow"); };
+
+  // --- whose move: the tab title and icon say it, for a tab in the background -----
+  var baseTitle = document.title;
+  var icon = document.querySelector("link[rel=icon]");
+  var baseIcon = icon ? icon.getAttribute("href") : null;
+
+  function showTurn() {
+    var stage = document.getElementById("region-stage");
+    var mine = !!stage && stage.getAttribute("data-your-move") === "true";
+    document.title = mine ? "Your move · " + baseTitle : baseTitle;
+    if (icon && baseIcon) {
+      icon.setAttribute("href", mine ? baseIcon.replace("favicon.svg", "favicon-move.svg") : baseIcon);
+    }
+    return mine;
+  }
+  window.exchange.showTurn = showTurn;
+  document.addEventListener("DOMContentLoaded", showTurn);
+
+  // --- focus across a swap ------------------------------------------------------
+  // What the person was on, by a key that survives re-rendering: the element's id,
+  // its data-focus-key, or its form's action with the hidden values and its name.
+  function focusKey(element) {
+    if (!element || element === document.body) return null;
+    if (element.id) return "#" + element.id;
+    var key = element.getAttribute("data-focus-key");
+    if (key) return "[data-focus-key='" + key + "']";
+    var form = element.form || element.closest("form");
+    if (!form) return null;
+    var where = form.getAttribute("action") || "";
+    form.querySelectorAll("input[type=hidden]").forEach(function (hidden) {
+      if (hidden.name !== "csrfmiddlewaretoken") where += "&" + hidden.name + "=" + hidden.value;
+    });
+    return { form: where, name: element.name || "", tag: element.tagName };
+  }
+
+  function findByKey(root, key) {
+    if (!key) return null;
+    if (typeof key === "string") {
+      try { return root.querySelector(key); } catch (e) { return null; }
+    }
+    var found = null;
+    root.querySelectorAll("form").forEach(function (form) {
+      if (found) return;
+      var where = form.getAttribute("action") || "";
+      form.querySelectorAll("input[type=hidden]").forEach(function (hidden) {
+        if (hidden.name !== "csrfmiddlewaretoken") where += "&" + hidden.name + "=" + hidden.value;
+      });
+      if (where !== key.form) return;
+      found = Array.prototype.find.call(form.querySelectorAll(key.tag), function (el) {
+        return (el.name || "") === key.name;
+      }) || null;
+    });
+    return found;
+  }
+
+  function visible(element) {
+    return !!element && !element.disabled && element.getClientRects().length > 0;
+  }
+
+  function focusMove(target) {
+    if (!target) return false;
+    var details = target.closest("details");
+    if (details && !details.open) details.open = true;
+    if (!target.hasAttribute("tabindex") && !target.matches("a, button, input, select, textarea, summary")) {
+      target.setAttribute("tabindex", "-1");
+    }
+    target.focus({ preventScroll: true });
+    target.scrollIntoView({ block: "nearest" });
+    return document.activeElement === target;
+  }
+
+  // After a region is replaced: back to the same control if it is still there;
+  // else to what the person must act on now (an error, their move); else to the
+  // region itself, never to <body>.
+  function restoreFocus(root, key, fallbackRegion) {
+    var same = findByKey(root, key);
+    if (visible(same)) { same.focus({ preventScroll: true }); return; }
+    var error = root.querySelector("[role=alert]");
+    if (error) { focusMove(error); return; }
+    var move = document.getElementById("your-move");
+    if (move) { focusMove(move); return; }
+    if (fallbackRegion && document.contains(fallbackRegion)) focusMove(fallbackRegion);
+  }
+  window.exchange.focusKey = focusKey;
+  window.exchange.restoreFocus = restoreFocus;
+
+  var pendingFocus = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var active = document.activeElement;
+    var target = event.detail.target;
+    pendingFocus = null;
+    if (target && active && (target.contains(active) || active === document.body)) {
+      pendingFocus = { key: focusKey(active), target: target.id };
+    }
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    showTurn();
+    var pending = pendingFocus;
+    pendingFocus = null;
+    if (!pending) return;
+    var active = document.activeElement;
+    if (active && active !== document.body && document.contains(active)) return; // kept by htmx
+    var region = pending.target ? document.getElementById(pending.target) : null;
+    restoreFocus(region || document.body, pending.key, region);
+  });
+
+  // django-htmx's debug helper (DEBUG only) replaces the whole page with any 400,
+  // 403 or 404 answer to an htmx request. Our forms answer those with a region to
+  // swap in (the form and its errors), not an error page: keep it from the helper.
+  document.documentElement.addEventListener("htmx:beforeOnLoad", function (event) {
+    var xhr = event.detail.xhr;
+    if (!xhr || xhr.status < 400 || xhr.status >= 500) return;
+    var text = (xhr.responseText || "").trimStart().slice(0, 200).toLowerCase();
+    if (text.indexOf("<!doctype") !== 0 && text.indexOf("<html") !== 0) event.stopPropagation();
+  });
+
+  // --- keyboard shortcuts -------------------------------------------------------
+  // Letters need Alt+Shift (so nothing fires while someone types or sits on a link);
+  // "?" lists them. All of them can be turned off in that list.
+  function typing(target) {
+    var tag = (target.tagName || "").toLowerCase();
+    return tag === "input" || tag === "textarea" || tag === "select" || target.isContentEditable;
+  }
+
+  function openShortcuts() {
+    var dialog = document.getElementById("shortcuts");
+    if (dialog && !dialog.open) {
+      applyToggles();
+      dialog.showModal();
+    }
+  }
+
   document.addEventListener("keydown", function (event) {
-    if (event.ctrlKey || event.metaKey || event.altKey) return;
-    var tag = (event.target.tagName || "").toLowerCase();
-    if (tag === "input" || tag === "textarea" || tag === "select" || event.target.isContentEditable) return;
-    var button = document.querySelector('[data-shortcut="' + event.key + '"]');
+    if (event.ctrlKey || event.metaKey || typing(event.target)) return;
+    if (event.key === "?" && !event.altKey) {
+      if (!isOn("shortcuts") || !document.getElementById("shortcuts")) return;
+      event.preventDefault();
+      openShortcuts();
+      return;
+    }
+    if (!(event.altKey && event.shiftKey) || !isOn("shortcuts")) return;
+    var letter = (event.code || "").replace(/^Key/, "").toLowerCase();
+    if (letter === "m") {
+      var move = document.getElementById("your-move");
+      if (move) { event.preventDefault(); focusMove(move); }
+      return;
+    }
+    var button = document.querySelector('[data-shortcut="' + letter + '"]');
     if (button && !button.disabled) {
       event.preventDefault();
       button.click();
     }
   });
+
+  // --- a step's time box: a countdown on every screen, never a lock ----------------
+  function tick() {
+    document.querySelectorAll("[data-timebox-ends]").forEach(function (timer) {
+      var ends = Date.parse(timer.getAttribute("data-timebox-ends"));
+      if (isNaN(ends)) return;
+      var left = Math.round((ends - Date.now()) / 1000);
+      var over = left < 0;
+      var seconds = Math.abs(left);
+      var text = Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0");
+      var out = timer.querySelector("[data-timebox-clock]");
+      if (out) out.textContent = over ? text + " over" : text + " left";
+      timer.classList.toggle("timer--over", over);
+    });
+  }
+  window.setInterval(tick, 1000);
+  document.addEventListener("DOMContentLoaded", tick);
 
   // Confirmation prompts without inline script: data-confirm="Are you sure?"
   document.addEventListener("submit", function (event) {

@@ -121,8 +121,73 @@
     var fresh = template.content.getElementById("region-" + name) || template.content.firstElementChild;
     if (!fresh) return;
     restoreDrafts(fresh, collectDrafts(old));
+    var helpers = window.exchange || {};
+    var active = document.activeElement;
+    var hadFocus = !!active && old.contains(active);
+    var key = hadFocus && helpers.focusKey ? helpers.focusKey(active) : null;
+    var before = old.getAttribute("data-current-item");
+    var anchor = before !== null ? readingAnchor(old) : null;
+    var wasMine = name === "stage" && old.getAttribute("data-your-move") === "true";
     old.replaceWith(fresh);
     if (window.htmx) window.htmx.process(fresh);
+    if (hadFocus && helpers.restoreFocus) helpers.restoreFocus(fresh, key, fresh);
+    if (name === "requests") follow(fresh, before, anchor);
+    if (name === "stage") {
+      var mine = helpers.showTurn ? helpers.showTurn() : false;
+      if (mine && !wasMine) {
+        announce("Your move: " + (fresh.getAttribute("data-turn") || ""));
+        var nothingFocused = !document.activeElement || document.activeElement === document.body;
+        if (nothingFocused) {
+          var banner = document.getElementById("your-move");
+          if (banner) banner.focus({ preventScroll: !following() });
+        }
+      }
+    }
+  }
+
+  // --- following the chair ------------------------------------------------------
+  function following() {
+    return !(window.exchange && window.exchange.following) || window.exchange.following();
+  }
+
+  // The request nearest the top of the screen, and where it sits: kept in place
+  // when the person reads elsewhere with "follow" off.
+  function readingAnchor(region) {
+    var best = null;
+    region.querySelectorAll("article[id^='request-']").forEach(function (article) {
+      var top = article.getBoundingClientRect().top;
+      if (best === null || (top <= 80 && top > best.top) || (best.top > 80 && top < best.top)) {
+        best = { id: article.id, top: top };
+      }
+    });
+    return best;
+  }
+
+  function follow(fresh, before, anchor) {
+    var now = fresh.getAttribute("data-current-item");
+    if (following()) {
+      if (now && now !== before) {
+        var current = document.getElementById("request-" + now);
+        if (current) current.scrollIntoView({ block: "start" });
+      }
+      return;
+    }
+    if (anchor) {
+      var again = document.getElementById(anchor.id);
+      if (again) window.scrollBy(0, again.getBoundingClientRect().top - anchor.top);
+    }
+  }
+
+  var announcer = null;
+  function announce(text) {
+    if (!announcer) {
+      announcer = document.createElement("p");
+      announcer.className = "visually-hidden";
+      announcer.setAttribute("aria-live", "polite");
+      document.body.appendChild(announcer);
+    }
+    announcer.textContent = "";
+    window.setTimeout(function () { announcer.textContent = text; }, 50);
   }
 
   function flushPending() {

@@ -50,7 +50,7 @@ def test_three_people_run_an_exchange_from_opening_to_closing(org, meeting, new_
     fiona.get_by_text("Summary confirmed.").wait_for()
 
     advance("Sales presents")
-    advance("Finance summarises Sales's requests")
+    advance("Finance summarises Sales' requests")
     fresh(fiona).get_by_label("Restate this request in your own words").fill(
         "You need credit decisions within a day."
     )
@@ -65,7 +65,7 @@ def test_three_people_run_an_exchange_from_opening_to_closing(org, meeting, new_
     sam.get_by_role("button", name="Yes", exact=True).click()
     sam.get_by_text("Agreed: Signed order forms").wait_for()
 
-    advance("Finance responds to Sales's requests")
+    advance("Finance responds to Sales' requests")
     fresh(fiona).locator("summary", has_text="Make a counter-offer").click()
     fiona.get_by_label("Service we can offer instead").fill("Credit decisions within two days")
     fiona.get_by_label("At this level").fill("Two working days")

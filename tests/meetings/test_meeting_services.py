@@ -53,7 +53,7 @@ def test_both_heads_acknowledge_the_ground_rules_before_presenting(meeting, org)
     services.meeting_acknowledge_rules(meeting=meeting, by=org.fiona)
     with pytest.raises(RuleError) as refusal:
         services.meeting_advance(meeting=meeting, by=org.priya)
-    assert "Sales's head has not acknowledged the ground rules" in refusal.value.message
+    assert "Sales' head has not acknowledged the ground rules" in refusal.value.message
     with pytest.raises(RuleError) as refusal:
         services.meeting_acknowledge_rules(meeting=meeting, by=org.sean)
     assert refusal.value.status == 403

@@ -204,7 +204,7 @@ def test_it_is_not_the_requesters_turn_to_answer(responding, org):
     with pytest.raises(RuleError) as refusal:
         services.response_yes(meeting=meeting, by=org.fiona, item_id=item.pk, start_date=START)
     assert refusal.value.status == 403
-    assert "Sales's turn" in refusal.value.message
+    assert "Sales' turn" in refusal.value.message
     with pytest.raises(RuleError) as refusal:
         services.response_yes(meeting=meeting, by=org.sean, item_id=item.pk, start_date=START)
     assert refusal.value.status == 403

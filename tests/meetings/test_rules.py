@@ -87,13 +87,19 @@ def fake_meeting(step: str) -> SimpleNamespace:
     finance = SimpleNamespace(pk=1, name="Finance")
     sales = SimpleNamespace(pk=2, name="Sales")
     return SimpleNamespace(
-        step=step, department_a=finance, department_b=sales, department_a_id=1, department_b_id=2
+        step=step,
+        department_a=finance,
+        department_b=sales,
+        department_a_id=1,
+        department_b_id=2,
+        current_item_id=7,  # fake_item's: the request on the table is the one discussed
     )
 
 
 def fake_item(side: str, status: str = ItemStatus.AWAITING_RESPONSE) -> SimpleNamespace:
     department_id = 1 if side == "a" else 2
     return SimpleNamespace(
+        pk=7,
         need_list=SimpleNamespace(department_id=department_id),
         status=status,
         service="A request",
@@ -127,7 +133,7 @@ def test_step_labels_use_the_real_department_names():
     meeting = fake_meeting(Step.A_PRESENTS)
     assert rules.step_label(meeting) == "Finance presents"
     assert rules.step_label(meeting, Step.B_SUMMARISES) == "Sales summarises Finance's requests"
-    assert rules.step_label(meeting, Step.A_RESPONDS) == "Finance responds to Sales's requests"
+    assert rules.step_label(meeting, Step.A_RESPONDS) == "Finance responds to Sales' requests"
 
 
 @pytest.mark.parametrize("step", rules.STEP_ORDER)
@@ -250,7 +256,7 @@ def test_the_other_party_cannot_make_the_responders_move():
     with pytest.raises(RuleError) as refusal:
         rules.negotiation_next(meeting, item, HA, Move.Kind.YES)
     assert refusal.value.status == 403
-    assert "Sales's turn" in refusal.value.message
+    assert "Sales' turn" in refusal.value.message
 
 
 def test_waiting_on_names_the_side_with_the_next_move():

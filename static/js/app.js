@@ -83,37 +83,43 @@
   document.addEventListener("DOMContentLoaded", showTurn);
 
   // --- focus across a swap ------------------------------------------------------
-  // What the person was on, by a key that survives re-rendering: the element's id,
-  // its data-focus-key, or its form's action with the hidden values and its name.
-  function focusKey(element) {
-    if (!element || element === document.body) return null;
-    if (element.id) return "#" + element.id;
-    var key = element.getAttribute("data-focus-key");
-    if (key) return "[data-focus-key='" + key + "']";
-    var form = element.form || element.closest("form");
-    if (!form) return null;
+  // Where the person was, as keys that survive re-rendering: the element itself (its
+  // id, its data-focus-key, or its form's action with the hidden values and its
+  // name), then each enclosing element with an id, nearest first.
+  function formKey(form) {
     var where = form.getAttribute("action") || "";
     form.querySelectorAll("input[type=hidden]").forEach(function (hidden) {
       if (hidden.name !== "csrfmiddlewaretoken") where += "&" + hidden.name + "=" + hidden.value;
     });
-    return { form: where, name: element.name || "", tag: element.tagName };
+    return where;
   }
 
-  function findByKey(root, key) {
-    if (!key) return null;
+  function focusKey(element) {
+    if (!element || element === document.body) return null;
+    var keys = [];
+    if (element.id) {
+      keys.push("#" + CSS.escape(element.id));
+    } else if (element.getAttribute("data-focus-key")) {
+      keys.push("[data-focus-key='" + element.getAttribute("data-focus-key") + "']");
+    } else {
+      var form = element.form || element.closest("form");
+      if (form) keys.push({ form: formKey(form), name: element.name || "", tag: element.tagName, text: element.textContent.trim() });
+    }
+    for (var up = element.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (up.id && !/^(meeting-live|main)$/.test(up.id)) keys.push("#" + CSS.escape(up.id));
+    }
+    return keys;
+  }
+
+  function findOne(root, key) {
     if (typeof key === "string") {
-      try { return root.querySelector(key); } catch (e) { return null; }
+      try { return root.querySelector(key) || (root.matches && root.matches(key) ? root : null); } catch (e) { return null; }
     }
     var found = null;
     root.querySelectorAll("form").forEach(function (form) {
-      if (found) return;
-      var where = form.getAttribute("action") || "";
-      form.querySelectorAll("input[type=hidden]").forEach(function (hidden) {
-        if (hidden.name !== "csrfmiddlewaretoken") where += "&" + hidden.name + "=" + hidden.value;
-      });
-      if (where !== key.form) return;
+      if (found || formKey(form) !== key.form) return;
       found = Array.prototype.find.call(form.querySelectorAll(key.tag), function (el) {
-        return (el.name || "") === key.name;
+        return (el.name || "") === key.name && (key.tag !== "BUTTON" || el.textContent.trim() === key.text);
       }) || null;
     });
     return found;
@@ -127,7 +133,7 @@
     if (!target) return false;
     var details = target.closest("details");
     if (details && !details.open) details.open = true;
-    if (!target.hasAttribute("tabindex") && !target.matches("a, button, input, select, textarea, summary")) {
+    if (!target.hasAttribute("tabindex") && !target.matches("a[href], button, input, select, textarea, summary")) {
       target.setAttribute("tabindex", "-1");
     }
     target.focus({ preventScroll: true });
@@ -136,15 +142,18 @@
   }
 
   // After a region is replaced: back to the same control if it is still there;
-  // else to what the person must act on now (an error, their move); else to the
-  // region itself, never to <body>.
-  function restoreFocus(root, key, fallbackRegion) {
-    var same = findByKey(root, key);
+  // else to the person's move if they have one now; else to the nearest part of
+  // the page that is still there (the request they worked on); never to <body>.
+  function restoreFocus(root, keys, fallbackRegion) {
+    keys = keys || [];
+    var same = keys.length ? findOne(root, keys[0]) : null;
     if (visible(same)) { same.focus({ preventScroll: true }); return; }
-    var error = root.querySelector("[role=alert]");
-    if (error) { focusMove(error); return; }
     var move = document.getElementById("your-move");
-    if (move) { focusMove(move); return; }
+    if (move && root.contains(move)) { focusMove(move); return; }
+    for (var i = 1; i < keys.length; i++) {
+      var near = findOne(root, keys[i]);
+      if (near && near.getClientRects().length) { focusMove(near); return; }
+    }
     if (fallbackRegion && document.contains(fallbackRegion)) focusMove(fallbackRegion);
   }
   window.exchange.focusKey = focusKey;

@@ -7,86 +7,16 @@ database, SQLite or PostgreSQL.
 
 from __future__ import annotations
 
-import asyncio
-import threading
 import time
 
 import pytest
-import uvicorn
 from django.db import OperationalError
 
-from bench.servers import free_port
 from meetings.live import hub as live_hub
 from meetings.models import Step
-from tests.browser.conftest import login
 from tests.meetings.helpers import drive_to, prepare
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def asgi_server(transactional_db):
-    config = uvicorn.Config(
-        "exchange.asgi:application",
-        host="127.0.0.1",
-        port=free_port(),
-        log_level="warning",
-        access_log=False,
-        lifespan="off",
-        timeout_graceful_shutdown=1,
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("The ASGI test server did not start.")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{config.port}"
-    hub = live_hub.current_hub()
-    if hub is not None:  # close its database connections before the test database goes
-        asyncio.run_coroutine_threadsafe(live_hub.reset_hub(), hub.loop).result(10)
-    server.should_exit = True
-    thread.join(10)
-
-
-@pytest.fixture
-def open_meeting(browser, asgi_server):
-    """``open_meeting(user, meeting)``: a fresh browser context on the meeting page."""
-    from playwright.sync_api import expect
-
-    expect.set_options(timeout=20_000)  # a busy machine: updates arrive, if not at once
-    contexts = []
-
-    def make(user, meeting):
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(20_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.console_errors = []
-        page.on(
-            "console",
-            lambda message: (
-                page.console_errors.append(message.text) if message.type == "error" else None
-            ),
-        )
-        page.on("dialog", lambda dialog: dialog.accept())
-        login(page, asgi_server, user.username)
-        page.goto(f"{asgi_server}/exchanges/{meeting.pk}/")
-        page.wait_for_selector("[data-live-url][data-live-state=open]")
-        page.evaluate("window.notReloaded = true")
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-    expect.set_options(timeout=5_000)
 
 
 def settled(action) -> None:

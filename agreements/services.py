@@ -32,6 +32,7 @@ from agreements.models import (
 from escalation import selectors as escalation_selectors
 from exchange.people import display_name
 from meetings.models import ItemStatus, Meeting, NeedItem, Origin
+from meetings.words import possessive
 
 logger = logging.getLogger(__name__)
 REVIEW_AFTER = dt.timedelta(days=365)
@@ -338,7 +339,7 @@ def _clear_signatures(version: SLAVersion, *, by: AbstractBaseUser | None, why: 
             by=by,
             kind="signature_cleared",
             description=(
-                f"{signature.signer_name}'s signature for {signature.department.name} was "
+                f"{possessive(signature.signer_name)} signature for {signature.department.name} was "
                 f"cleared because {why}."
             ),
             before={"content_sha256": signature.content_sha256},

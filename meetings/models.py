@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from exchange.models import Department
+from meetings.words import possessive
 
 MAX_MONEY = Decimal("1000000000")  # a billion: anything above is a typing slip
 
@@ -95,7 +96,7 @@ class NeedList(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.department}'s needs ({self.meeting})"
+        return f"{possessive(self.department)} needs ({self.meeting})"
 
     @property
     def is_ready(self) -> bool:

@@ -38,6 +38,7 @@ from meetings.models import (
     Summary,
 )
 from meetings.rules import Role, RuleError
+from meetings.words import possessive
 
 # Called on commit with (meeting_id, event_id) for every event: the live
 # screens subscribe here.
@@ -253,7 +254,7 @@ def need_item_add(
         actor=by,
         kind="need_added",
         item=item,
-        description=f"{display_name(by)} added “{item.service}” to {need_list.department.name}'s needs.",
+        description=f"{display_name(by)} added “{item.service}” to {possessive(need_list.department.name)} needs.",
         after=_item_snapshot(item),
     )
     return item
@@ -396,9 +397,9 @@ def need_list_set_ready(*, need_list: NeedList, by: AbstractBaseUser, ready: boo
         actor=by,
         kind="list_ready" if ready else "list_not_ready",
         description=(
-            f"{display_name(by)} marked {need_list.department.name}'s need list ready."
+            f"{display_name(by)} marked {possessive(need_list.department.name)} need list ready."
             if ready
-            else f"{display_name(by)} took back ‘ready’ on {need_list.department.name}'s need list."
+            else f"{display_name(by)} took back ‘ready’ on {possessive(need_list.department.name)} need list."
         ),
     )
     return need_list

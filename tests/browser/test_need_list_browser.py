@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from tests.browser.conftest import audit
+
 pytestmark = pytest.mark.browser
 
 NEEDS = [
@@ -78,14 +80,19 @@ def test_head_builds_reorders_and_marks_ready_and_the_other_head_cannot_see_it(
         expect(other.locator("body")).not_to_contain_text(service)
 
 
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "demo-with-debug"])
 def test_a_bad_figure_shows_a_message_in_place_and_adds_nothing(
-    new_page, live_server, org, meeting
+    new_page, live_server, org, meeting, settings, debug
 ) -> None:
+    """Also with DEBUG on (``make run``), where django-htmx's debug helper is loaded: the
+    form's 400 is swapped in with its errors, not shown as a bare error page."""
     from playwright.sync_api import expect
 
+    settings.DEBUG = debug
     finance_list = meeting.need_list_for(org.finance)
-    page = new_page(org.fiona)
+    page = new_page(org.fiona, width=390, height=844)
     page.goto(live_server.url + reverse("meetings:need_list", args=[meeting.pk, finance_list.pk]))
+    assert (page.locator("script[src*='django-htmx']").count() == 1) is debug
     page.evaluate("window.__marker = 'no reload'")
 
     page.fill("#id_service", "Forecasts")
@@ -93,6 +100,12 @@ def test_a_bad_figure_shows_a_message_in_place_and_adds_nothing(
 
     expect(page.locator("#workspace .refusal")).to_have_text("Please correct the request below.")
     expect(page.locator("#id_service")).to_have_value("Forecasts")
+    expect(page.locator(".site-header")).to_be_visible()  # the page, not a replaced document
+    # The field says what is wrong, and the input points at that message.
+    described = page.locator("#id_benefit_department").get_attribute("aria-describedby")
+    assert described and page.locator(f"#{described.split()[-1]}").is_visible()
+    expect(page.get_by_role("alert")).to_have_count(1)
+    audit(page)
     assert page.evaluate("window.__marker") == "no reload"
     assert not finance_list.items.exists()
 

@@ -9,8 +9,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from exchange.models import Department
 from meetings.words import possessive
+from organisation.models import Department
 
 MAX_MONEY = Decimal("1000000000")  # a billion: anything above is a typing slip
 

@@ -51,6 +51,10 @@ class Meeting(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The chair's optional time box for the current step: a timer on every screen,
+    # never a lock. Cleared whenever the step changes.
+    timebox_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    timebox_ends_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-scheduled_for"]
@@ -332,6 +336,29 @@ class GroundRulesAck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department} acknowledged the ground rules"
+
+
+class Readiness(models.Model):
+    """A head's signal in a presenting or summarising step: "no more questions", "done".
+
+    The chair sees both sides' status before moving on; a head may take it back.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="readiness")
+    step = models.CharField(max_length=20, choices=Step.choices)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "step", "department"], name="one_signal_per_side_and_step"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} ready in {self.step}"
 
 
 class Event(models.Model):

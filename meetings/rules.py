@@ -115,6 +115,38 @@ SUMMARISING = {Step.B_SUMMARISES: Side.B, Step.A_SUMMARISES: Side.A}
 RESPONDING = {Step.B_RESPONDS: Side.B, Step.A_RESPONDS: Side.A}
 
 
+READINESS_STEPS = (*PRESENTING, *SUMMARISING)
+TIMEBOX_MAX_MINUTES = 180
+
+
+def readiness_label(step: str, side: Side) -> str:
+    """What a head's "I'm done" means in this step, from where that head sits."""
+    if step in PRESENTING:
+        return "Done presenting" if PRESENTING[step] == side else "No more questions"
+    if step in SUMMARISING:
+        return "Done summarising" if SUMMARISING[step] == side else "Summaries heard"
+    return "Done"
+
+
+def readiness(meeting: Meeting) -> list[dict]:
+    """Both sides' signals in the current step (empty in steps without them).
+
+    Reads ``meeting.readiness`` (prefetched by ``meeting_with_everything``).
+    """
+    if meeting.step not in READINESS_STEPS:
+        return []
+    signalled = {r.department_id: r for r in meeting.readiness.all() if r.step == meeting.step}
+    return [
+        {
+            "side": side,
+            "department": department_of(meeting, side),
+            "label": readiness_label(meeting.step, side),
+            "signal": signalled.get(department_of(meeting, side).pk),
+        }
+        for side in (Side.A, Side.B)
+    ]
+
+
 def requests_side(step: str) -> Side | None:
     """Whose requests are discussed in this step."""
     if step in PRESENTING:
@@ -349,6 +381,12 @@ ACTIONS: dict[str, Action] = {
         Action("clarify_summary", "Ask for the summary to be revised", _steps(*SUMMARISING)),
         Action("negotiate", "Negotiate a request", _steps(*RESPONDING)),
         Action("escalate", "Escalate a request", _steps(*RESPONDING)),
+        Action(
+            "signal_ready",
+            "Say you are done with this step",
+            _steps(*READINESS_STEPS),
+        ),
+        Action("set_timebox", "Set a time box for the step", _steps(*STEP_ORDER[1:-1])),
         Action("advance", "Move to the next step", _steps(*STEP_ORDER[:-2])),
         Action("undo_advance", "Undo the last advance", _steps(*STEP_ORDER[1:-1])),
         Action("close", "Close the meeting", _steps(Step.CLOSING)),
@@ -377,8 +415,15 @@ def check(
     role_side = side_of_role(role)
     is_head = role in (Role.HEAD_A, Role.HEAD_B)
 
-    if action_name in {"advance", "undo_advance", "close", "set_current", "strike_remark"}:
-        if role != Role.FACILITATOR:
+    if action_name in {
+        "advance",
+        "undo_advance",
+        "close",
+        "set_current",
+        "strike_remark",
+        "set_timebox",
+    }:
+        if not is_chair(role):
             raise RuleError("Only the facilitator can do that.", status=403)
         if item is not None and requests_side(step) != side_of_item(meeting, item):
             raise RuleError("That request is not on the table in this step.", status=409)
@@ -392,6 +437,11 @@ def check(
     if action_name in {"mark_ready", "unmark_ready", "flag_difficult"}:
         if not is_head:
             raise RuleError("Only a department head can do that.", status=403)
+        return
+
+    if action_name == "signal_ready":
+        if not is_head:
+            raise RuleError("Only the two heads signal that they are done.", status=403)
         return
 
     if action_name == "acknowledge_rules":

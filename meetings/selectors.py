@@ -35,6 +35,7 @@ def meeting_with_everything(pk: int, *, lock: bool = False) -> Meeting:
             queryset=Remark.objects.select_related("author", "answered_by", "struck_by"),
         ),
         "acknowledgements",
+        "readiness",
         # The heads, named when the meeting waits for one of them.
         Prefetch("department_a__memberships", queryset=Membership.objects.select_related("user")),
         Prefetch("department_b__memberships", queryset=Membership.objects.select_related("user")),

@@ -384,6 +384,13 @@ def meeting_context(
         "my_move": role is not None and role in turn.roles,
         "waiting_names": _people_for(meeting, turn.roles),
         "is_chair": rules.is_chair(role),
+        "readiness": [
+            entry | {"mine": side is not None and entry["side"] == side}
+            for entry in rules.readiness(meeting)
+        ],
+        "can_signal": rules.allowed(meeting, role, "signal_ready"),
+        "can_timebox": rules.allowed(meeting, role, "set_timebox"),
+        "timebox_max": rules.TIMEBOX_MAX_MINUTES,
         "steps": steps,
         "whose_turn": rules.whose_turn(meeting),
         "missing": missing,
@@ -638,6 +645,25 @@ def _clarify_summary(r: HttpRequest, m: Meeting) -> str:
     return "Clarification asked."
 
 
+def _ready(r: HttpRequest, m: Meeting) -> str:
+    ready = r.POST.get("ready") == "1"
+    services.meeting_signal_ready(meeting=m, by=r.user, ready=ready)
+    return "Signalled. The chair can see it." if ready else "Signal taken back."
+
+
+def _timebox(r: HttpRequest, m: Meeting) -> str:
+    raw = (r.POST.get("minutes") or "").strip()
+    if r.POST.get("clear") == "1" or raw in ("", "0"):
+        services.meeting_set_timebox(meeting=m, by=r.user, minutes=None)
+        return "Time box removed."
+    try:
+        minutes = int(raw)
+    except ValueError:
+        raise RuleError("Give the time box in whole minutes.", status=400) from None
+    services.meeting_set_timebox(meeting=m, by=r.user, minutes=minutes)
+    return f"Time box set: {minutes} minutes."
+
+
 def _escalate(r: HttpRequest, m: Meeting) -> str:
     note = r.POST.get("text", "")[:2000]
     services.item_escalate(meeting=m, by=r.user, item_id=_item_id(r), note=note)
@@ -659,6 +685,8 @@ ACTIONS: dict[str, Callable[[HttpRequest, Meeting], str]] = {
     "confirm_summary": _confirm_summary,
     "clarify_summary": _clarify_summary,
     "escalate": _escalate,
+    "ready": _ready,
+    "timebox": _timebox,
 } | {
     f"move_{kind}": (lambda r, m, _kind=kind: _act_negotiate(r, m, _kind))
     for kind in Move.Kind.values

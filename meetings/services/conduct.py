@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
 from meetings import rules
-from meetings.models import Event, GroundRulesAck, Meeting, NeedItem, Remark, Summary
+from meetings.models import Event, GroundRulesAck, Meeting, NeedItem, Readiness, Remark, Summary
 from meetings.rules import RuleError
 from meetings.services.base import Outcome, _act, _lock, _prefetched, _record, _role
 from organisation.people import display_name
@@ -38,7 +40,8 @@ def meeting_advance(
         NeedItem.objects.filter(pk=locked.current_item.pk, presented_at__isnull=True).update(
             presented_at=timezone.now()
         )
-    locked.save(update_fields=["step", "current_item"])
+    locked.timebox_minutes, locked.timebox_ends_at = None, None  # a time box is per step
+    locked.save(update_fields=["step", "current_item", "timebox_minutes", "timebox_ends_at"])
     event = _record(
         locked,
         actor=by,
@@ -82,7 +85,8 @@ def meeting_undo_advance(*, meeting: Meeting, by: AbstractBaseUser) -> Outcome:
         or locked.step in rules.RESPONDING
     ):
         locked.current_item = _first_item(locked, locked.step)
-    locked.save(update_fields=["step", "current_item"])
+    locked.timebox_minutes, locked.timebox_ends_at = None, None
+    locked.save(update_fields=["step", "current_item", "timebox_minutes", "timebox_ends_at"])
     event = _record(
         locked,
         actor=by,
@@ -309,5 +313,63 @@ def summary_clarify(*, meeting: Meeting, by: AbstractBaseUser, item_id: int, not
         item=item,
         description=f"{display_name(by)} asked for the summary of “{item.service}” to be revised: {note}",
         after={"summary": summary.pk},
+    )
+    return Outcome(locked, event)
+
+
+@transaction.atomic
+def meeting_signal_ready(*, meeting: Meeting, by: AbstractBaseUser, ready: bool) -> Outcome:
+    """A head says their side is done with this step ("no more questions"), or takes it back.
+
+    Information for the chair, never a condition for moving on.
+    """
+    locked, role, _ = _act(meeting.pk, by, "signal_ready")
+    side = rules.side_of_role(role)
+    department = rules.department_of(locked, side)
+    label = rules.readiness_label(locked.step, side)
+    existing = Readiness.objects.filter(meeting=locked, step=locked.step, department=department)
+    if ready == existing.exists():
+        return Outcome(locked)  # already so: a second click changes nothing
+    if ready:
+        Readiness.objects.create(meeting=locked, step=locked.step, department=department, by=by)
+        description = f"{display_name(by)} for {department.name}: “{label}”."
+    else:
+        existing.delete()
+        description = f"{display_name(by)} took back “{label}” for {department.name}."
+    event = _record(
+        locked,
+        actor=by,
+        kind="readiness" if ready else "readiness_withdrawn",
+        description=description,
+        after={"department": department.pk, "ready": ready},
+    )
+    return Outcome(locked, event)
+
+
+@transaction.atomic
+def meeting_set_timebox(*, meeting: Meeting, by: AbstractBaseUser, minutes: int | None) -> Outcome:
+    """The chair sets (or, with ``None``, clears) a time box for the current step."""
+    locked, _, _ = _act(meeting.pk, by, "set_timebox")
+    if minutes is not None and not 1 <= minutes <= rules.TIMEBOX_MAX_MINUTES:
+        raise RuleError(
+            f"A time box is between 1 and {rules.TIMEBOX_MAX_MINUTES} minutes.", status=400
+        )
+    before = {"minutes": locked.timebox_minutes}
+    locked.timebox_minutes = minutes
+    locked.timebox_ends_at = timezone.now() + dt.timedelta(minutes=minutes) if minutes else None
+    locked.save(update_fields=["timebox_minutes", "timebox_ends_at"])
+    step = rules.step_label(locked)
+    description = (
+        f"{display_name(by)} set a time box of {minutes} minutes for “{step}”."
+        if minutes
+        else f"{display_name(by)} removed the time box for “{step}”."
+    )
+    event = _record(
+        locked,
+        actor=by,
+        kind="timebox_set",
+        description=description,
+        before=before,
+        after={"minutes": minutes},
     )
     return Outcome(locked, event)

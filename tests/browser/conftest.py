@@ -121,7 +121,16 @@ def audit(page, *, overflow: bool = True) -> None:
 def assert_no_sideways_scroll(page) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     viewport = page.evaluate("window.innerWidth")
-    assert width <= viewport, f"{page.url} scrolls {width - viewport}px sideways at {viewport}px"
+    if width > viewport:
+        culprits = page.evaluate(
+            """(limit) => [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > limit + 0.5)
+                .filter(e => !e.parentElement || e.parentElement.getBoundingClientRect().right <= limit + 0.5)
+                .slice(0, 5)
+                .map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} ${Math.round(e.getBoundingClientRect().right)}px`)""",
+            viewport,
+        )
+        pytest.fail(f"{page.url} scrolls {width - viewport}px sideways at {viewport}px: {culprits}")
 
 
 @pytest.fixture

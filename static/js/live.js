@@ -84,9 +84,27 @@
     return drafts;
   }
 
+  // The same kind of field on another form of the same action: a question typed for
+  // the request the chair has just moved on from lands in the question box of the
+  // request now discussed (questions are only about that one), so no text is lost.
+  function looseKey(field) {
+    var form = field.form;
+    return (form ? form.getAttribute("action") || "" : "") + "|" + field.name;
+  }
+
   function restoreDrafts(region, drafts) {
+    var loose = {};
+    var used = {};
+    Object.keys(drafts).forEach(function (key) { loose[looseKey(drafts[key])] = drafts[key]; });
+    region.querySelectorAll("input, textarea, select").forEach(function (field) {
+      if (drafts[fieldKey(field)]) used[looseKey(field)] = true;
+    });
     region.querySelectorAll("input, textarea, select").forEach(function (field) {
       var old = drafts[fieldKey(field)];
+      if (!old && field.tagName === "TEXTAREA" && !field.value && !used[looseKey(field)]) {
+        old = loose[looseKey(field)];
+        if (old) used[looseKey(field)] = true;
+      }
       if (!old || old.tagName !== field.tagName) return;
       if (field.type === "checkbox" || field.type === "radio") {
         if (old.value === field.value) field.checked = old.checked;

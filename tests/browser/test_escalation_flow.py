@@ -18,6 +18,7 @@ from escalation.models import Escalation, State
 from meetings import services as meeting_services
 from meetings.demo import run_to_responding
 from meetings.models import ItemStatus, Move, Origin
+from tests.browser.conftest import audit
 from tests.factories import item_data
 
 pytestmark = pytest.mark.browser
@@ -76,6 +77,7 @@ def test_escalation_from_the_meeting_to_the_outcome(new_page, live_server, org, 
     priya.fill(f"#esc-{impasse.pk}", "No way forward in the room.")
     priya.get_by_role("button", name="Escalate").click()
     expect(priya.locator("body")).to_contain_text("Escalated")
+    audit(priya)
     escalation = Escalation.objects.get(item=impasse)
 
     # The meeting goes on to its end: Finance answers Sales' request, and it closes.
@@ -84,11 +86,14 @@ def test_escalation_from_the_meeting_to_the_outcome(new_page, live_server, org, 
     # ... then proposes the arbiter from the escalations list.
     priya.goto(f"{base}/escalations/")
     expect(priya.locator("body")).to_contain_text("Propose an arbiter")
+    audit(priya)
     priya.get_by_role("link", name="Signed order forms").click()
     priya.get_by_role("link", name="Propose an arbiter").click()
+    audit(priya)
     priya.select_option("#id_arbiter", label="Arthur Kemp")
     priya.get_by_role("button", name="Propose this arbiter").click()
     expect(priya.locator(".messages")).to_contain_text("The arbiter is proposed")
+    audit(priya)
 
     # The arbiter cannot see it until both heads accept.
     arthur = new_page(org.arthur)
@@ -101,6 +106,7 @@ def test_escalation_from_the_meeting_to_the_outcome(new_page, live_server, org, 
         page = new_page(head)
         page.goto(f"{base}/escalations/{escalation.pk}/agreement/")
         page.get_by_label("I accept this arbiter").check()
+        audit(page)
         page.get_by_role("button", name="Send your answer").click()
         expect(page.locator(".messages")).to_contain_text("You accepted the arbiter")
     for head in (org.fiona, org.sam):
@@ -109,12 +115,14 @@ def test_escalation_from_the_meeting_to_the_outcome(new_page, live_server, org, 
         page.get_by_label(re.compile("agrees to be bound")).check()
         page.get_by_role("button", name="Record our agreement").click()
         expect(page.locator(".messages")).to_contain_text("agreement to be bound is recorded")
+        audit(page)
     escalation.refresh_from_db()
     assert escalation.state == State.WITH_ARBITER
 
     # The arbiter reads the thread, keeps a note, records a session and the outcome.
     arthur.goto(f"{base}/escalations/{escalation.pk}/")
     expect(arthur.locator(".escalation-thread")).to_contain_text("Nothing this year.")
+    audit(arthur)
     arthur.fill("#id_note-text", "Both sides want fewer disputed invoices.")
     arthur.get_by_role("button", name="Add the note").click()
     expect(arthur.locator("#escalation-notes")).to_contain_text("fewer disputed invoices")
@@ -134,6 +142,7 @@ def test_escalation_from_the_meeting_to_the_outcome(new_page, live_server, org, 
     expect(arthur.locator("#escalation-outcome")).to_contain_text(
         "Signed order forms, batched weekly (Every Friday)"
     )
+    audit(arthur)
 
     # The request is agreed on the arbiter's terms, and the meeting shows it.
     impasse.refresh_from_db()
@@ -142,12 +151,14 @@ def test_escalation_from_the_meeting_to_the_outcome(new_page, live_server, org, 
     fiona = new_page(org.fiona)
     fiona.goto(f"{base}/exchanges/{meeting.pk}/")
     expect(fiona.locator("body")).to_contain_text("Signed order forms, batched weekly")
+    audit(fiona)
 
     # ... and the SLA draft, made when the meeting closed, now carries the arbiter's terms.
     sla = SLA.objects.get(meeting=meeting)
     fiona.goto(f"{base}/agreements/{sla.pk}/")
     expect(fiona.locator("main")).to_contain_text("Signed order forms, batched weekly")
     expect(fiona.locator("main")).to_contain_text("Both heads agreed a weekly batch.")
+    audit(fiona)
     service = SLAService.objects.get(version__sla=sla, need_item=impasse)
     assert (service.service, service.level, service.start_date) == (
         "Signed order forms, batched weekly",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from tests.browser.conftest import audit
 from tests.meetings.helpers import prepare
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,9 +23,11 @@ def test_three_people_run_an_exchange_from_opening_to_closing(org, meeting, new_
         priya.reload()
         priya.get_by_role("button", name="Move on to").click()
         priya.locator(".stage__step", has_text=to).wait_for()
+        audit(priya)
 
     def fresh(page):
         page.reload()
+        audit(page)
         return page
 
     advance("Opening: ground rules")

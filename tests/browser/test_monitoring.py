@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.conftest import audit
 from tests.monitoring.conftest import START, make_signed_sla
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,6 +37,7 @@ def test_record_a_miss_explain_it_and_see_it_on_the_chart(new_page, live_server,
     sean.fill(f"{first} input[name=fix_by]", "2026-03-01")
     sean.click(f"{first} button:has-text('Send the explanation')")
     sean.wait_for_selector("text=Explanation sent to the recipient.")
+    audit(sean)
 
     fiona = new_page(org.fiona)
     fiona.goto(url)
@@ -47,5 +49,6 @@ def test_record_a_miss_explain_it_and_see_it_on_the_chart(new_page, live_server,
     fiona.click(f"{first} button:has-text('Send answer')")
     fiona.wait_for_selector("text=Answer recorded.")
     assert "Acknowledged" in fiona.inner_text(first)
+    audit(fiona)
     for page in (sean, fiona):
         assert page.console_errors == []

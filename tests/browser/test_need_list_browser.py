@@ -53,6 +53,7 @@ def test_head_builds_reorders_and_marks_ready_and_the_other_head_cannot_see_it(
         add_need(page, service, cost, value)
     expect(page.get_by_role("status")).to_contain_text("Request added.")
     assert titles(page) == [service for service, _, _ in NEEDS]
+    audit(page)
 
     page.get_by_role("button", name=f"Move “{NEEDS[2][0]}” up").click()
     expect(page.locator("#need-items .need-item__title").nth(1)).to_have_text(NEEDS[2][0])
@@ -62,6 +63,7 @@ def test_head_builds_reorders_and_marks_ready_and_the_other_head_cannot_see_it(
     expect(page.locator("#workspace")).to_contain_text("Marked ready. The facilitator can see it.")
     expect(page.locator("#workspace .badge--good")).to_contain_text("Ready since")
     expect(page.get_by_role("button", name="Add request")).to_have_count(0)
+    audit(page)
 
     assert page.evaluate("window.__marker") == "no reload", "the page reloaded"
     assert page.console_errors == [], page.console_errors

@@ -7,6 +7,7 @@ import pytest
 from agreements import sealing, services
 from agreements.models import VersionStatus
 from tests.agreements.conftest import make_ready_sla
+from tests.browser.conftest import audit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,8 +30,10 @@ def test_both_heads_sign_and_a_manager_downloads_the_pdf(new_page, live_server, 
     assert fiona.get_by_role("heading", level=1).inner_text().startswith("Finance and Sales")
     sign(fiona, "not my password")
     assert "That password is not right" in fiona.get_by_role("alert").first.inner_text()
+    audit(fiona)
     sign(fiona, org.password)
     fiona.wait_for_selector("text=The agreement now waits for the other head")
+    audit(fiona)
 
     sam = new_page(org.sam)
     sam.goto(url)
@@ -40,12 +43,14 @@ def test_both_heads_sign_and_a_manager_downloads_the_pdf(new_page, live_server, 
     sam.set_default_timeout(90_000)
     sign(sam, org.password)
     sam.wait_for_selector("text=Both heads have now signed")
+    audit(sam)
 
     version = services.latest_version(ready_sla)
     assert version.status == VersionStatus.SIGNED
 
     margaret = new_page(org.margaret)
     margaret.goto(url)
+    audit(margaret)
     with margaret.expect_download() as download_info:
         margaret.get_by_role("link", name="Download the signed PDF").click()
     path = download_info.value.path()

@@ -74,7 +74,7 @@ def test_three_people_run_an_exchange_from_opening_to_closing(org, meeting, new_
     fiona.get_by_label("At this level").fill("Two working days")
     fiona.get_by_label("Starting on").fill("2027-02-01")
     fiona.get_by_role("button", name="Make a counter-offer").click()
-    fiona.get_by_text("Waiting for Sales").wait_for()
+    fiona.locator(".waiting", has_text="Samira Okafor (head of Sales)").wait_for()
     fresh(sam).locator("summary", has_text="Accept the counter-offer").click()
     sam.get_by_role("button", name="Accept the counter-offer").click()
     sam.get_by_text("Agreed: Credit decisions within two days").wait_for()
@@ -82,7 +82,7 @@ def test_three_people_run_an_exchange_from_opening_to_closing(org, meeting, new_
     advance("Closing: outcomes reviewed")
     priya.get_by_role("button", name="Close the meeting").click()
     priya.locator(".stage__step", has_text="Closed").wait_for()
-    outcomes = priya.locator("table").inner_text()
+    outcomes = priya.locator("table.outcomes").inner_text()
     assert "Signed order forms" in outcomes and "Credit decisions in a day" in outcomes
     assert outcomes.count("Agreed") == 2
     for page in (priya, fiona, sam):

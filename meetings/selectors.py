@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 
 from exchange import permissions
 from exchange.models import Membership
-from meetings.models import Event, Meeting, NeedItem, NeedList, Remark, Step, Summary
+from meetings.models import (
+    Event,
+    ItemStatus,
+    Meeting,
+    Move,
+    NeedItem,
+    NeedList,
+    Remark,
+    Step,
+    Summary,
+)
 
 
 def meeting_with_everything(pk: int, *, lock: bool = False) -> Meeting:
@@ -16,8 +26,11 @@ def meeting_with_everything(pk: int, *, lock: bool = False) -> Meeting:
         NeedItem.objects.select_related("escalation")
         .order_by("position", "id")
         .prefetch_related(
-            Prefetch("summaries", queryset=Summary.objects.order_by("round")),
-            "moves",
+            Prefetch(
+                "summaries",
+                queryset=Summary.objects.select_related("author", "verdict_by").order_by("round"),
+            ),
+            Prefetch("moves", queryset=Move.objects.select_related("author")),
         )
     )
     queryset = Meeting.objects.select_related(
@@ -38,6 +51,20 @@ def meeting_with_everything(pk: int, *, lock: bool = False) -> Meeting:
     if lock:
         queryset = queryset.select_for_update(of=("self",))
     return queryset.get(pk=pk)
+
+
+def page_version(meeting_id: int) -> tuple:
+    """What the meeting page's regions depend on, cheaply: when it changes, re-render.
+
+    Every change to a meeting is recorded as an event, so the latest event number
+    stands for all of them; an escalation moves on in its own app, so the state of
+    each escalated request is part of it too.
+    """
+    last = Event.objects.filter(meeting_id=meeting_id).aggregate(last=Max("seq"))["last"] or 0
+    escalated = NeedItem.objects.filter(
+        need_list__meeting_id=meeting_id, status=ItemStatus.ESCALATED
+    ).values_list("pk", "escalation__state")
+    return (last, tuple(sorted(escalated, key=lambda pair: pair[0])))
 
 
 def meetings_for_user(user: AbstractBaseUser) -> QuerySet[Meeting]:

@@ -12,12 +12,12 @@ For the meeting page:
 from __future__ import annotations
 
 
-def presence(meeting_id: int) -> list:
+def presence(meeting_id: int, meeting=None) -> list:
     from meetings.live import rendering
     from meetings.live.hub import current_hub
 
     hub = current_hub()
-    return rendering.people(meeting_id, hub.presence(meeting_id) if hub else {})
+    return rendering.people(meeting_id, hub.presence(meeting_id) if hub else {}, meeting=meeting)
 
 
 def last_seq(meeting_id: int) -> int:

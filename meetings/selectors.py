@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from exchange import permissions
 from exchange.models import Membership
@@ -56,15 +56,20 @@ def meeting_with_everything(pk: int, *, lock: bool = False) -> Meeting:
 def page_version(meeting_id: int) -> tuple:
     """What the meeting page's regions depend on, cheaply: when it changes, re-render.
 
-    Every change to a meeting is recorded as an event, so the latest event number
-    stands for all of them; an escalation moves on in its own app, so the state of
+    Every change to a meeting is recorded as an event, so the latest event (its
+    number and time) stands for all of them; an escalation moves on in its own app, so the state of
     each escalated request is part of it too.
     """
-    last = Event.objects.filter(meeting_id=meeting_id).aggregate(last=Max("seq"))["last"] or 0
+    last = (
+        Event.objects.filter(meeting_id=meeting_id)
+        .order_by("-seq")
+        .values_list("seq", "at")
+        .first()
+    )
     escalated = NeedItem.objects.filter(
         need_list__meeting_id=meeting_id, status=ItemStatus.ESCALATED
     ).values_list("pk", "escalation__state")
-    return (last, tuple(sorted(escalated, key=lambda pair: pair[0])))
+    return (last or (0, None), tuple(sorted(escalated, key=lambda pair: pair[0])))
 
 
 def meetings_for_user(user: AbstractBaseUser) -> QuerySet[Meeting]:

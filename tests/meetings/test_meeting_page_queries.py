@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bench import scenario
+from escalation import services as escalation_services
 from meetings import rules, services, views
 from meetings.models import Meeting, NeedItem, Step
 
@@ -84,8 +85,8 @@ def test_an_escalation_moving_on_refreshes_the_kept_page(org, as_user):
     before = client.get(url).readable
     state = escalated.escalation.get_state_display().lower()
     assert state in before
-    type(escalated.escalation).objects.filter(pk=escalated.escalation.pk).update(
-        state="with_arbiter"
+    escalation_services.escalation_propose_arbiter(
+        escalation=escalated.escalation, by=org.priya, arbiter=org.arthur
     )
     escalated.escalation.refresh_from_db()
     assert escalated.escalation.get_state_display().lower() in client.get(url).readable

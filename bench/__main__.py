@@ -58,7 +58,7 @@ def main(argv: list[str]) -> int:
         if result.returncode:
             failed += 1
             print(f"{name}.error: the benchmark failed (exit {result.returncode})", flush=True)
-        print(f"{name}.seconds: {time.monotonic() - started:.0f}", flush=True)
+        print(f"{name}.run_seconds: {time.monotonic() - started:.0f}", flush=True)
         print(f"{name}.load_average: {load_average()}", flush=True)
     print(f"load_average.end: {load_average()}", flush=True)
     return 1 if failed else 0

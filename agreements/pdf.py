@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from agreements import selectors, services
 from agreements.models import MONITORING_CLAUSE, SLAVersion
+from meetings.models import Event
 
 
 @functools.cache
@@ -63,6 +64,8 @@ def sla_html(version: SLAVersion) -> str:
 
 
 def html_to_pdf(html: str) -> bytes:
+    # WeasyPrint is loaded by the process that renders, not by every web process
+    # at start-up: a library load, not a way round an import cycle.
     import weasyprint
 
     return weasyprint.HTML(string=html).write_pdf()
@@ -74,8 +77,6 @@ def sla_pdf(version: SLAVersion) -> bytes:
 
 
 def minutes_html(meeting) -> str:
-    from meetings.models import Event
-
     events = Event.objects.filter(meeting=meeting).select_related("actor", "item").order_by("seq")
     return render_to_string(
         "agreements/print/minutes.html",

@@ -19,7 +19,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from agreements import permissions
+from agreements import permissions, selectors, signals
 from agreements.models import (
     SLA,
     Change,
@@ -30,8 +30,9 @@ from agreements.models import (
     VersionStatus,
 )
 from escalation import selectors as escalation_selectors
-from exchange.people import display_name
 from meetings.models import ItemStatus, Meeting, NeedItem, Origin
+from meetings.rules import RuleError
+from organisation.people import display_name
 
 logger = logging.getLogger(__name__)
 REVIEW_AFTER = dt.timedelta(days=365)
@@ -45,13 +46,8 @@ EDITABLE_FIELDS = [
 ]
 
 
-class AgreementError(Exception):
+class AgreementError(RuleError):
     """An action refused: ``status`` is 409 (not now) or 403 (not you)."""
-
-    def __init__(self, message: str, status: int = 409) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
 
 
 class WrongPassword(AgreementError):
@@ -212,7 +208,7 @@ def sla_draft_from_meeting(*, meeting: Meeting, by: AbstractBaseUser | None) -> 
     existing = SLA.objects.filter(meeting=meeting).first()
     if existing is not None:
         return existing
-    reviewed = _reviewed_sla(meeting)
+    reviewed = selectors.reviewed_sla(meeting)
     if reviewed is not None:
         return _draft_review_version(reviewed, meeting=meeting, by=by)
     meeting = Meeting.objects.select_related("department_a", "department_b", "facilitator").get(
@@ -233,19 +229,6 @@ def sla_draft_from_meeting(*, meeting: Meeting, by: AbstractBaseUser | None) -> 
         ),
     )
     return sla
-
-
-def _reviewed_sla(meeting: Meeting) -> SLA | None:
-    """The agreement a review exchange develops: the one of the exchange it reviews."""
-    seen = {meeting.pk}
-    reviewed = meeting.review_of
-    while reviewed is not None and reviewed.pk not in seen:
-        found = SLA.objects.filter(meeting=reviewed).first()
-        if found is not None:
-            return found
-        seen.add(reviewed.pk)
-        reviewed = reviewed.review_of
-    return None
 
 
 def _draft_review_version(sla: SLA, *, meeting: Meeting, by: AbstractBaseUser | None) -> SLA:
@@ -488,13 +471,9 @@ def sla_sign(
             description="Both heads have signed; the sealed PDF is being produced.",
         )
         version_id = version.pk
-
-        def produce() -> None:
-            from agreements.tasks import produce_sla_pdf
-
-            produce_sla_pdf.enqueue(version_id=version_id)
-
-        transaction.on_commit(produce)
+        transaction.on_commit(
+            lambda: signals.version_signed.send(sender=SLAVersion, version_id=version_id)
+        )
     else:
         version.status = VersionStatus.AWAITING
         version.save(update_fields=["status"])
@@ -572,9 +551,9 @@ def sla_apply_escalation_outcome(
     agreement yet (the draft then picks the outcome up from the request).
     """
     item = NeedItem.objects.select_related("need_list__meeting").get(pk=item.pk)
-    existing = SLA.objects.filter(meeting_id=item.need_list.meeting_id).first() or _reviewed_sla(
-        item.need_list.meeting
-    )
+    existing = SLA.objects.filter(
+        meeting_id=item.need_list.meeting_id
+    ).first() or selectors.reviewed_sla(item.need_list.meeting)
     if existing is None:
         return None
     sla = _lock(existing)

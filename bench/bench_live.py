@@ -163,7 +163,7 @@ async def measure(people, meeting, servers, clients: int) -> dict[str, object]:
     from asgiref.sync import sync_to_async
 
     from bench import scenario
-    from meetings import live
+    from meetings.live import status as live
 
     cookies = await cookies_for(people)
     path = f"/exchanges/{meeting.pk}/live/"
@@ -251,7 +251,7 @@ def run() -> dict[str, object]:
     url = db.setup(postgres=True)
     from bench import scenario
     from bench.servers import running_servers
-    from exchange.demo import build_people
+    from organisation.demo import build_people
 
     requests = int(os.environ.get("BENCH_LIVE_REQUESTS", "30"))
     people = build_people()

@@ -75,7 +75,7 @@ def run() -> dict[str, object]:
 
     from bench import http_load
     from bench.servers import running_servers
-    from exchange.demo import build_people
+    from organisation.demo import build_people
 
     small, large = _sizes()
     people = build_people()

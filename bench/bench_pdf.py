@@ -38,8 +38,8 @@ def _build_sla():
 
     from agreements import services
     from agreements.models import Signature, VersionStatus
-    from exchange.models import Department, Membership, OrgRole
     from meetings.models import ItemStatus, Meeting, NeedItem, NeedList, Origin, Step
+    from organisation.models import Department, Membership, OrgRole
 
     User = get_user_model()
 

@@ -75,7 +75,7 @@ def changes(meeting, people) -> Iterator[Callable]:
 async def soak(people, meeting, servers, clients: int, seconds: float) -> dict[str, object]:
     from asgiref.sync import sync_to_async
 
-    from meetings import live
+    from meetings.live import status as live
 
     cookies = await cookies_for(people)
     path = f"/exchanges/{meeting.pk}/live/"
@@ -139,8 +139,8 @@ def run() -> dict[str, object]:
     url = db.setup(postgres=True)
     from bench import scenario
     from bench.servers import running_servers
-    from exchange.demo import build_people
     from meetings.models import Step
+    from organisation.demo import build_people
 
     people = build_people()
     meeting = scenario.build_exchange(people, 10, 10)

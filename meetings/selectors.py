@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import (
+    CharField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    StringAgg,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Cast, Concat
 
 from meetings import permissions
 from meetings.models import (
@@ -21,8 +32,8 @@ from organisation import permissions as org
 from organisation.models import Membership
 
 
-def meeting_with_everything(pk: int, *, lock: bool = False) -> Meeting:
-    """One meeting with everything its screens and rules look at, in a fixed number of queries."""
+def _everything() -> list:
+    """The prefetches of everything a meeting's screens and rules look at."""
     items = (
         NeedItem.objects.select_related("escalation")
         .order_by("position", "id")
@@ -34,9 +45,7 @@ def meeting_with_everything(pk: int, *, lock: bool = False) -> Meeting:
             Prefetch("moves", queryset=Move.objects.select_related("author")),
         )
     )
-    queryset = Meeting.objects.select_related(
-        "department_a", "department_b", "facilitator", "current_item"
-    ).prefetch_related(
+    return [
         Prefetch(
             "need_lists",
             queryset=NeedList.objects.select_related("department", "ready_by").prefetch_related(
@@ -48,29 +57,61 @@ def meeting_with_everything(pk: int, *, lock: bool = False) -> Meeting:
             queryset=Remark.objects.select_related("author", "answered_by", "struck_by"),
         ),
         "acknowledgements",
-    )
+    ]
+
+
+def meeting_with_everything(pk: int, *, lock: bool = False) -> Meeting:
+    """One meeting with everything its screens and rules look at, in a fixed number of queries."""
+    queryset = Meeting.objects.select_related(
+        "department_a", "department_b", "facilitator", "current_item"
+    ).prefetch_related(*_everything())
     if lock:
         queryset = queryset.select_for_update(of=("self",))
     return queryset.get(pk=pk)
 
 
-def page_version(meeting_id: int) -> tuple:
-    """What the meeting page's regions depend on, cheaply: when it changes, re-render.
+def with_everything(meeting: Meeting) -> Meeting:
+    """``meeting_with_everything`` for a meeting already loaded (with its departments)."""
+    prefetch_related_objects([meeting], *_everything())
+    return meeting
 
-    Every change to a meeting is recorded as an event, so the latest event (its
-    number and time) stands for all of them; an escalation moves on in its own app, so the state of
-    each escalated request is part of it too.
+
+def meeting_for_page(pk: int) -> QuerySet[Meeting]:
+    """The meeting as its page's permission checks need it, with what its regions depend on.
+
+    One query: the departments and facilitator, and ``page_version``: every change
+    to a meeting is recorded as an event, so its latest event (number and time)
+    stands for all of them; an escalation moves on in its own app, so the state of
+    each escalated request is part of it too (in no set order: SQLite cannot order
+    an aggregate; another order only costs a rendering).
     """
-    last = (
-        Event.objects.filter(meeting_id=meeting_id)
-        .order_by("-seq")
-        .values_list("seq", "at")
-        .first()
+    latest = Event.objects.filter(meeting=OuterRef("pk")).order_by("-seq")
+    escalations = (
+        NeedItem.objects.filter(need_list__meeting=OuterRef("pk"), status=ItemStatus.ESCALATED)
+        .order_by()
+        .values("need_list__meeting")
+        .annotate(
+            states=StringAgg(
+                Concat(Cast("pk", CharField()), Value(":"), "escalation__state"),
+                Value(","),
+            )
+        )
+        .values("states")
     )
-    escalated = NeedItem.objects.filter(
-        need_list__meeting_id=meeting_id, status=ItemStatus.ESCALATED
-    ).values_list("pk", "escalation__state")
-    return (last or (0, None), tuple(sorted(escalated, key=lambda pair: pair[0])))
+    return (
+        Meeting.objects.filter(pk=pk)
+        .select_related("department_a", "department_b", "facilitator", "current_item")
+        .annotate(
+            latest_seq=Subquery(latest.values("seq")[:1]),
+            latest_at=Subquery(latest.values("at")[:1]),
+            escalation_states=Subquery(escalations),
+        )
+    )
+
+
+def page_version(meeting: Meeting) -> tuple:
+    """What the page's regions depend on (see ``meeting_for_page``, which loads it)."""
+    return (meeting.latest_seq or 0, meeting.latest_at, meeting.escalation_states or "")
 
 
 def meetings_for_user(user: AbstractBaseUser) -> QuerySet[Meeting]:

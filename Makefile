@@ -20,8 +20,13 @@ venv: $(VENV)/.synced
 migrate: venv
 	$(RUN) manage.py migrate --noinput
 
+# DEMO=0: no demo organisation; print the one-time link that creates the first administrator.
 demo: migrate
+ifeq ($(DEMO),0)
+	$(RUN) manage.py setup_link
+else
 	$(RUN) manage.py demo --if-empty
+endif
 
 run: demo
 	$(RUN) manage.py demo --logins

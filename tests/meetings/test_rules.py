@@ -82,6 +82,13 @@ EXPECTED: dict[str, dict[str, set]] = {
     Step.CLOSED: {},
 }
 
+# The chair sets a time box in every step from the opening to the closing; both heads
+# signal that they are done while requests are presented and summarised.
+for _step in rules.STEP_ORDER[1:-1]:
+    EXPECTED[_step]["set_timebox"] = {F}
+for _step in (*rules.PRESENTING, *rules.SUMMARISING):
+    EXPECTED[_step]["signal_ready"] = {HA, HB}
+
 
 def fake_meeting(step: str) -> SimpleNamespace:
     finance = SimpleNamespace(pk=1, name="Finance")

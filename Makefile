@@ -23,9 +23,10 @@ migrate: venv
 demo: migrate
 	$(RUN) manage.py demo --if-empty
 
+# The web server and a background worker together (Procfile, run by honcho); Ctrl-C stops both.
 run: demo
 	$(RUN) manage.py demo --logins
-	$(VENV)/bin/uvicorn exchange.asgi:application --host 127.0.0.1 --port $(PORT)
+	exec $(VENV)/bin/honcho start --port $(PORT) --procfile Procfile
 
 test: venv
 	$(VENV)/bin/pytest

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from agreements import services
 from agreements.models import SLA
-from agreements.tasks import produce_sla_pdf
+from agreements.tasks import seal_version
 from exchange.demo import DEMO_PASSWORD
 from meetings.models import Event, ItemStatus, Meeting, NeedItem, NeedList, Origin, Step
 
@@ -147,5 +147,5 @@ def build(people: SimpleNamespace) -> SLA:
         )
     for head in (people.fiona, people.sam):
         services.sla_sign(version=version, by=head, password=DEMO_PASSWORD, ip_address="127.0.0.1")
-    produce_sla_pdf.call(version_id=version.pk)
+    seal_version.call(version_id=version.pk)
     return sla

@@ -8,18 +8,16 @@ record. Emails and the PDF task run on commit.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import logging
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from agreements import permissions
+from agreements import permissions, producing, tasks
+from agreements.content import content_sha256
 from agreements.models import (
     SLA,
     Change,
@@ -32,6 +30,7 @@ from agreements.models import (
 from escalation import selectors as escalation_selectors
 from exchange.people import display_name
 from meetings.models import ItemStatus, Meeting, NeedItem, Origin
+from notifications.services import notice_key, notice_send
 
 logger = logging.getLogger(__name__)
 REVIEW_AFTER = dt.timedelta(days=365)
@@ -96,69 +95,6 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
-
-
-# --- canonical content ----------------------------------------------------------
-
-
-def canonical_content(version: SLAVersion) -> dict[str, Any]:
-    """Exactly what a head signs: the parties and every term, in a fixed shape."""
-    meeting = version.sla.meeting
-    services = [
-        {
-            "provider": s.provider.name,
-            "recipient": s.recipient.name,
-            "service": s.service,
-            "level": s.level,
-            "milestones": s.milestones,
-            "measure": {
-                "what": s.measure_what,
-                "target": s.measure_target,
-                "unit": s.measure_unit,
-                "frequency": s.measure_frequency,
-                "measured_by": s.measured_by,
-            },
-            "start_date": _jsonable(s.start_date),
-            "review_date": _jsonable(s.review_date),
-            "origin": s.origin,
-            "request": s.need_item_id,
-        }
-        for s in version.services.select_related("provider", "recipient").order_by("position", "id")
-    ]
-    escalations = [
-        {
-            "provider": e.provider.name,
-            "recipient": e.recipient.name,
-            "requested": e.requested,
-            "status": e.status,
-            "reasoning": e.reasoning,
-            "request": e.need_item_id,
-        }
-        for e in version.escalations.select_related("provider", "recipient").order_by("id")
-    ]
-    return {
-        "agreement": version.sla_id,
-        "version": version.number,
-        "exchange": {
-            "id": meeting.pk,
-            "department_a": meeting.department_a.name,
-            "department_b": meeting.department_b.name,
-            "facilitator": _name(meeting.facilitator),
-            "closed_at": meeting.closed_at.isoformat() if meeting.closed_at else None,
-        },
-        "services": services,
-        "escalations": escalations,
-        "escalation_route": version.escalation_route,
-    }
-
-
-def canonical_bytes(version: SLAVersion) -> bytes:
-    content = canonical_content(version)
-    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def content_sha256(version: SLAVersion) -> str:
-    return hashlib.sha256(canonical_bytes(version)).hexdigest()
 
 
 # --- the draft --------------------------------------------------------------------
@@ -346,22 +282,18 @@ def _clear_signatures(version: SLAVersion, *, by: AbstractBaseUser | None, why: 
     version.signatures.all().delete()
     version.status = VersionStatus.DRAFT
     version.save(update_fields=["status"])
-    recipients = [s.signer.email for s in signatures if s.signer.email]
     url = f"{settings.SITE_URL.rstrip('/')}{permissions.version_url(version)}"
-    subject = f"Your signature on {version} was cleared"
-    body = (
-        f"The agreement changed after you signed it ({why}), so your signature was cleared.\n\n"
-        f"Please read the new text and sign again: {url}\n"
-    )
-
-    def notify() -> None:
-        for email in recipients:
-            try:
-                send_mail(subject, body, None, [email])
-            except OSError:  # the change stands; a lost notice is logged, not fatal
-                logger.exception("Could not tell %s their signature was cleared", email)
-
-    transaction.on_commit(notify)
+    for signature in signatures:
+        notice_send(
+            to=signature.signer,
+            subject=f"Your signature on {version} was cleared",
+            body=(
+                f"The agreement changed after you signed it ({why}), so your signature was "
+                f"cleared.\n\nPlease read the new text and sign again: {url}\n"
+            ),
+            key=notice_key("agreement-signature-cleared", signature.pk),
+            kind="agreement",
+        )
 
 
 def _editable_version(sla: SLA, version: SLAVersion) -> SLAVersion:
@@ -487,14 +419,7 @@ def sla_sign(
             kind="fully_signed",
             description="Both heads have signed; the sealed PDF is being produced.",
         )
-        version_id = version.pk
-
-        def produce() -> None:
-            from agreements.tasks import produce_sla_pdf
-
-            produce_sla_pdf.enqueue(version_id=version_id)
-
-        transaction.on_commit(produce)
+        tasks.seal_on_commit(version.pk)
     else:
         version.status = VersionStatus.AWAITING
         version.save(update_fields=["status"])
@@ -638,23 +563,9 @@ def sla_apply_escalation_outcome(
     return version
 
 
-@transaction.atomic
 def sla_pdf_store(*, version: SLAVersion, pdf: bytes) -> SLAVersion:
     """Keep the sealed PDF of a signed version. Once stored it is never replaced."""
-    version = SLAVersion.objects.select_for_update().get(pk=version.pk)
-    if version.has_pdf:
-        return version
-    if version.status not in {VersionStatus.SIGNED, VersionStatus.SUPERSEDED}:
-        raise AgreementError("Only a signed version has a sealed PDF.")
-    version.pdf = pdf
-    version.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-    version.pdf_produced_at = timezone.now()
-    version.save(update_fields=["pdf", "pdf_sha256", "pdf_produced_at"])
-    _record(
-        version,
-        by=None,
-        kind="sealed",
-        description="The signed PDF was produced and sealed.",
-        after={"pdf_sha256": version.pdf_sha256},
-    )
-    return version
+    try:
+        return producing.pdf_store(version=version, pdf=pdf)
+    except ValueError as refused:
+        raise AgreementError(str(refused)) from refused

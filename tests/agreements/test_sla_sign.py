@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from agreements import sealing, services
+from agreements import content, sealing, services, tasks
 from agreements.models import VersionStatus
 from agreements.services import AgreementError, WrongPassword
 
@@ -25,7 +25,7 @@ def test_the_first_head_signs_and_the_version_awaits_the_other(ready_sla, org):
     assert signature.department == org.finance
     assert signature.signer_name == "Fiona Marsh"
     assert signature.ip_address == "192.0.2.7"
-    assert signature.content_sha256 == hashlib.sha256(services.canonical_bytes(version)).hexdigest()
+    assert signature.content_sha256 == hashlib.sha256(content.canonical_bytes(version)).hexdigest()
     assert version.changes.filter(kind="signed").count() == 1
 
 
@@ -92,11 +92,9 @@ def test_the_second_signature_signs_the_version_and_seals_the_pdf_once(signed_sl
 
 
 def test_the_pdf_task_never_re_renders(signed_sla):
-    from agreements.tasks import produce_sla_pdf
-
     version = version_of(signed_sla)
     before = version.pdf_sha256
-    produce_sla_pdf.call(version_id=version.pk)
+    tasks.seal_version.call(version_id=version.pk)
     version.refresh_from_db()
     assert version.pdf_sha256 == before
     assert version.changes.filter(kind="sealed").count() == 1

@@ -11,8 +11,8 @@ from django.utils import timezone
 from agreements import services
 from agreements.models import SLA
 from agreements.tasks import seal_version
-from exchange.demo import DEMO_PASSWORD
 from meetings.models import Event, ItemStatus, Meeting, NeedItem, NeedList, Origin, Step
+from organisation.demo import DEMO_PASSWORD
 
 # (asking department, service, level, what is measured, target, origin, agreed service)
 REQUESTS = [

@@ -6,8 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from exchange.models import Department
 from meetings.models import Frequency, Meeting, NeedItem, Origin
+from organisation.models import Department
 
 DEFAULT_ESCALATION_ROUTE = (
     "A disagreement about a service in this agreement goes first to the two heads, who "

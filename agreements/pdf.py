@@ -14,9 +14,9 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from agreements import render_child, selectors
-from agreements.content import content_sha256
+from agreements import render_child, selectors, services
 from agreements.models import MONITORING_CLAUSE, SLAVersion
+from meetings.models import Event
 
 
 @functools.cache
@@ -58,7 +58,7 @@ def sla_context(version: SLAVersion) -> dict[str, Any]:
         "escalations": list(version.escalations.all()),
         "signatures": list(version.signatures.all()),
         "changes": list(version.changes.all()),
-        "content_sha256": content_sha256(version),
+        "content_sha256": services.content_sha256(version),
         "monitoring_clause": MONITORING_CLAUSE,
         "printed_at": timezone.now(),
     }
@@ -69,6 +69,8 @@ def sla_html(version: SLAVersion) -> str:
 
 
 def html_to_pdf(html: str) -> bytes:
+    # WeasyPrint is loaded by the process that renders, not by every web process
+    # at start-up: a library load, not a way round an import cycle.
     import weasyprint
 
     return weasyprint.HTML(string=html).write_pdf()
@@ -128,8 +130,6 @@ def render_in_child(html: str) -> bytes:
 
 
 def minutes_html(meeting) -> str:
-    from meetings.models import Event
-
     events = Event.objects.filter(meeting=meeting).select_related("actor", "item").order_by("seq")
     return render_to_string(
         "agreements/print/minutes.html",

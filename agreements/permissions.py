@@ -11,20 +11,19 @@ from typing import TYPE_CHECKING
 
 from django.urls import reverse
 
-from exchange import permissions as org
+from escalation import selectors as escalation_selectors
+from organisation import permissions as org
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
     from agreements.models import SLA, SLAVersion
-    from exchange.models import Department
+    from organisation.models import Department
 
 VIEW_CHECKS: list[Callable[[AbstractBaseUser, SLA], bool]] = []
 
 
 def _arbitrates(user: AbstractBaseUser, sla: SLA) -> bool:
-    from escalation import selectors as escalation_selectors
-
     return escalation_selectors.is_arbiter_in_meeting(user=user, meeting=sla.meeting)
 
 

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import hashlib
 import logging
 
 from django.db import transaction
 from django.utils import timezone
 
-from agreements import pdf, sealing
-from agreements.models import Change, SLAVersion, VersionStatus
+from agreements import pdf, sealing, services
+from agreements.models import SLAVersion, VersionStatus
 from notifications import retry
 
 logger = logging.getLogger(__name__)
@@ -33,32 +32,6 @@ class Outcome(enum.StrEnum):
     BUSY = "another worker is sealing it"
     FAILED = "failed"
     NOT_SIGNED = "not signed"
-
-
-@transaction.atomic
-def pdf_store(*, version: SLAVersion, pdf: bytes) -> SLAVersion:
-    """Keep the sealed PDF of a signed version. Once stored it is never replaced."""
-    version = SLAVersion.objects.select_for_update().defer("pdf").get(pk=version.pk)
-    if version.has_pdf:
-        return version
-    if version.status not in SEALED_STATUSES:
-        raise ValueError("Only a signed version has a sealed PDF.")
-    version.pdf = pdf
-    version.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-    version.pdf_produced_at = timezone.now()
-    version.seal_error = ""
-    version.seal_retry_at = None
-    version.save(
-        update_fields=["pdf", "pdf_sha256", "pdf_produced_at", "seal_error", "seal_retry_at"]
-    )
-    Change.objects.create(
-        version=version,
-        by=None,
-        kind="sealed",
-        description="The signed PDF was produced and sealed.",
-        after={"pdf_sha256": version.pdf_sha256},
-    )
-    return version
 
 
 def _render_and_seal(version: SLAVersion) -> bytes:
@@ -86,7 +59,7 @@ def version_seal(*, version_id: int) -> Outcome:
                 return Outcome.ALREADY
             if version.status not in SEALED_STATUSES:
                 return Outcome.NOT_SIGNED
-            pdf_store(version=version, pdf=_render_and_seal(version))
+            services.sla_pdf_store(version=version, pdf=_render_and_seal(version))
             return Outcome.SEALED
     except Exception as error:  # any failure is retried; the page says so meanwhile
         logger.exception("Sealing version %s failed", version_id)

@@ -17,8 +17,21 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from pyhanko.keys import load_cert_from_pemder
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.errors import SignatureValidationError
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
 
 SEAL_FIELD = "OrganisationSeal"
 
@@ -35,10 +48,6 @@ def _outside_event_loop(function, /, *args, **kwargs):
 
 def _generate_development_pair(folder: Path) -> None:
     """A self-signed certificate for development, written atomically as a folder."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name(
@@ -108,7 +117,6 @@ def key_and_certificate_paths() -> tuple[Path, Path]:
 
 @functools.cache
 def _signer(key_path: Path, cert_path: Path, passphrase: str):
-    from pyhanko.sign import signers
 
     signer = signers.SimpleSigner.load(
         str(key_path), str(cert_path), key_passphrase=passphrase.encode() or None
@@ -120,15 +128,12 @@ def _signer(key_path: Path, cert_path: Path, passphrase: str):
 
 @functools.cache
 def _trust_root(cert_path: Path):
-    from pyhanko.keys import load_cert_from_pemder
 
     return load_cert_from_pemder(str(cert_path))
 
 
 def seal(pdf: bytes, *, reason: str) -> bytes:
     """Add the organisation's PAdES seal to ``pdf`` and return the sealed bytes."""
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import fields, signers
 
     key_path, cert_path = key_and_certificate_paths()
     signer = _signer(key_path, cert_path, settings.SIGNING_KEY_PASSPHRASE)
@@ -154,12 +159,6 @@ class SealCheck:
 
 def check_seal(data: bytes) -> SealCheck:
     """Is ``data`` a PDF sealed by our certificate, untouched since?"""
-    from pyhanko.pdf_utils.misc import PdfError
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko.sign.validation.errors import SignatureValidationError
-    from pyhanko.sign.validation.status import SignatureCoverageLevel
-    from pyhanko_certvalidator import ValidationContext
 
     if not data.startswith(b"%PDF-"):
         return SealCheck(False, "This file is not a PDF.")

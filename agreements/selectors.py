@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
+from django.urls import reverse
 
 from agreements.models import SLA, Change, EscalationOutcome, Signature, SLAService, SLAVersion
-from exchange import permissions as org
-from exchange.models import Membership, OrgRole
 from meetings.models import Meeting
+from organisation import permissions as org
+from organisation.models import Membership, OrgRole
 
 _VERSION_RELATED = (
     "sla__meeting__department_a",
@@ -141,16 +142,18 @@ def version_for_download(user_id: int, pk: int, number: int) -> Download | None:
     )
 
 
-def sla_url_for(meeting: Meeting) -> str | None:
-    """The address of a meeting's agreement, once closing has drafted one (for meeting pages)."""
-    from django.urls import reverse
-
+def sla_id_for(meeting: Meeting) -> int | None:
+    """The id of a meeting's agreement, once closing has drafted one."""
     sla_id = SLA.objects.filter(meeting=meeting).values_list("pk", flat=True).first()
     if sla_id is None and meeting.review_of_id is not None and meeting.closed_at is not None:
-        from agreements.services import _reviewed_sla
-
-        reviewed = _reviewed_sla(meeting)  # a review's outcome is the next version of this one
+        reviewed = reviewed_sla(meeting)  # a review's outcome is the next version of this one
         sla_id = reviewed.pk if reviewed is not None else None
+    return sla_id
+
+
+def sla_url_for(meeting: Meeting) -> str | None:
+    """The address of a meeting's agreement, once closing has drafted one."""
+    sla_id = sla_id_for(meeting)
     return reverse("agreements:detail", args=[sla_id]) if sla_id else None
 
 
@@ -171,3 +174,16 @@ def versions_to_sign(user: AbstractBaseUser) -> list[SLAVersion]:
         for version in versions
         if not any(s.department_id in head_of for s in version.signatures.all())
     ]
+
+
+def reviewed_sla(meeting: Meeting) -> SLA | None:
+    """The agreement a review exchange develops: the one of the exchange it reviews."""
+    seen = {meeting.pk}
+    reviewed = meeting.review_of
+    while reviewed is not None and reviewed.pk not in seen:
+        found = SLA.objects.filter(meeting=reviewed).first()
+        if found is not None:
+            return found
+        seen.add(reviewed.pk)
+        reviewed = reviewed.review_of
+    return None

@@ -8,6 +8,8 @@ record. Emails and the PDF task run on commit.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import logging
 from typing import Any
 
@@ -16,8 +18,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from agreements import permissions, producing, tasks
-from agreements.content import content_sha256
+from agreements import permissions, selectors, signals
 from agreements.models import (
     SLA,
     Change,
@@ -28,9 +29,10 @@ from agreements.models import (
     VersionStatus,
 )
 from escalation import selectors as escalation_selectors
-from exchange.people import display_name
 from meetings.models import ItemStatus, Meeting, NeedItem, Origin
+from meetings.rules import RuleError
 from notifications.services import notice_key, notice_send
+from organisation.people import display_name
 
 logger = logging.getLogger(__name__)
 REVIEW_AFTER = dt.timedelta(days=365)
@@ -44,13 +46,8 @@ EDITABLE_FIELDS = [
 ]
 
 
-class AgreementError(Exception):
+class AgreementError(RuleError):
     """An action refused: ``status`` is 409 (not now) or 403 (not you)."""
-
-    def __init__(self, message: str, status: int = 409) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
 
 
 class WrongPassword(AgreementError):
@@ -95,6 +92,69 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+# --- canonical content ----------------------------------------------------------
+
+
+def canonical_content(version: SLAVersion) -> dict[str, Any]:
+    """Exactly what a head signs: the parties and every term, in a fixed shape."""
+    meeting = version.sla.meeting
+    services = [
+        {
+            "provider": s.provider.name,
+            "recipient": s.recipient.name,
+            "service": s.service,
+            "level": s.level,
+            "milestones": s.milestones,
+            "measure": {
+                "what": s.measure_what,
+                "target": s.measure_target,
+                "unit": s.measure_unit,
+                "frequency": s.measure_frequency,
+                "measured_by": s.measured_by,
+            },
+            "start_date": _jsonable(s.start_date),
+            "review_date": _jsonable(s.review_date),
+            "origin": s.origin,
+            "request": s.need_item_id,
+        }
+        for s in version.services.select_related("provider", "recipient").order_by("position", "id")
+    ]
+    escalations = [
+        {
+            "provider": e.provider.name,
+            "recipient": e.recipient.name,
+            "requested": e.requested,
+            "status": e.status,
+            "reasoning": e.reasoning,
+            "request": e.need_item_id,
+        }
+        for e in version.escalations.select_related("provider", "recipient").order_by("id")
+    ]
+    return {
+        "agreement": version.sla_id,
+        "version": version.number,
+        "exchange": {
+            "id": meeting.pk,
+            "department_a": meeting.department_a.name,
+            "department_b": meeting.department_b.name,
+            "facilitator": _name(meeting.facilitator),
+            "closed_at": meeting.closed_at.isoformat() if meeting.closed_at else None,
+        },
+        "services": services,
+        "escalations": escalations,
+        "escalation_route": version.escalation_route,
+    }
+
+
+def canonical_bytes(version: SLAVersion) -> bytes:
+    content = canonical_content(version)
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def content_sha256(version: SLAVersion) -> str:
+    return hashlib.sha256(canonical_bytes(version)).hexdigest()
 
 
 # --- the draft --------------------------------------------------------------------
@@ -148,7 +208,7 @@ def sla_draft_from_meeting(*, meeting: Meeting, by: AbstractBaseUser | None) -> 
     existing = SLA.objects.filter(meeting=meeting).first()
     if existing is not None:
         return existing
-    reviewed = _reviewed_sla(meeting)
+    reviewed = selectors.reviewed_sla(meeting)
     if reviewed is not None:
         return _draft_review_version(reviewed, meeting=meeting, by=by)
     meeting = Meeting.objects.select_related("department_a", "department_b", "facilitator").get(
@@ -169,19 +229,6 @@ def sla_draft_from_meeting(*, meeting: Meeting, by: AbstractBaseUser | None) -> 
         ),
     )
     return sla
-
-
-def _reviewed_sla(meeting: Meeting) -> SLA | None:
-    """The agreement a review exchange develops: the one of the exchange it reviews."""
-    seen = {meeting.pk}
-    reviewed = meeting.review_of
-    while reviewed is not None and reviewed.pk not in seen:
-        found = SLA.objects.filter(meeting=reviewed).first()
-        if found is not None:
-            return found
-        seen.add(reviewed.pk)
-        reviewed = reviewed.review_of
-    return None
 
 
 def _draft_review_version(sla: SLA, *, meeting: Meeting, by: AbstractBaseUser | None) -> SLA:
@@ -419,7 +466,10 @@ def sla_sign(
             kind="fully_signed",
             description="Both heads have signed; the sealed PDF is being produced.",
         )
-        tasks.seal_on_commit(version.pk)
+        version_id = version.pk
+        transaction.on_commit(
+            lambda: signals.version_signed.send(sender=SLAVersion, version_id=version_id)
+        )
     else:
         version.status = VersionStatus.AWAITING
         version.save(update_fields=["status"])
@@ -497,9 +547,9 @@ def sla_apply_escalation_outcome(
     agreement yet (the draft then picks the outcome up from the request).
     """
     item = NeedItem.objects.select_related("need_list__meeting").get(pk=item.pk)
-    existing = SLA.objects.filter(meeting_id=item.need_list.meeting_id).first() or _reviewed_sla(
-        item.need_list.meeting
-    )
+    existing = SLA.objects.filter(
+        meeting_id=item.need_list.meeting_id
+    ).first() or selectors.reviewed_sla(item.need_list.meeting)
     if existing is None:
         return None
     sla = _lock(existing)
@@ -563,9 +613,26 @@ def sla_apply_escalation_outcome(
     return version
 
 
+@transaction.atomic
 def sla_pdf_store(*, version: SLAVersion, pdf: bytes) -> SLAVersion:
     """Keep the sealed PDF of a signed version. Once stored it is never replaced."""
-    try:
-        return producing.pdf_store(version=version, pdf=pdf)
-    except ValueError as refused:
-        raise AgreementError(str(refused)) from refused
+    version = SLAVersion.objects.select_for_update().get(pk=version.pk)
+    if version.has_pdf:
+        return version
+    if version.status not in {VersionStatus.SIGNED, VersionStatus.SUPERSEDED}:
+        raise AgreementError("Only a signed version has a sealed PDF.")
+    version.pdf = pdf
+    version.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    version.pdf_produced_at = timezone.now()
+    version.seal_error, version.seal_retry_at = "", None
+    version.save(
+        update_fields=["pdf", "pdf_sha256", "pdf_produced_at", "seal_error", "seal_retry_at"]
+    )
+    _record(
+        version,
+        by=None,
+        kind="sealed",
+        description="The signed PDF was produced and sealed.",
+        after={"pdf_sha256": version.pdf_sha256},
+    )
+    return version

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.tasks import task
 
 from agreements import producing
 from agreements.models import SLAVersion
 from notifications import retry
-
-
-def seal_on_commit(version_id: int) -> None:
-    """Queue the sealing of a version once the signing transaction commits."""
-    transaction.on_commit(lambda: seal_version.enqueue(version_id=version_id))
 
 
 @task()

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.sla_list, name="list"),
     path("verify/", views.verify, name="verify"),
     path("minutes/<int:meeting_pk>.pdf", views.minutes_pdf, name="minutes_pdf"),
+    path("for-exchange/<int:meeting_pk>/", views.for_meeting, name="for_meeting"),
     path("<int:pk>/", views.sla_detail, name="detail"),
     path("<int:pk>/amend/", views.amend, name="amend"),
     path("<int:pk>/v<int:number>/", views.sla_detail, name="version"),

@@ -18,7 +18,7 @@ from agreements import links, pdf, permissions, sealing, selectors, services
 from agreements.forms import AmendForm, ServiceDetailsForm, SignForm, VerifyForm
 from agreements.models import SLA, SLAService, SLAVersion
 from agreements.services import AgreementError
-from exchange import permissions as org
+from meetings import permissions as meeting_permissions
 from meetings.models import Meeting
 
 
@@ -81,7 +81,7 @@ def _detail_context(request: HttpRequest, version: SLAVersion, **extra: Any) -> 
         and department.pk not in signed_departments
         else None,
         "content_sha256": services.content_sha256(version),
-        "can_view_minutes": org.can_view_meeting(user, meeting),
+        "can_view_minutes": meeting_permissions.can_view_meeting(user, meeting),
     }
     context.setdefault("sign_form", SignForm(initial={"content_sha256": context["content_sha256"]}))
     context.setdefault("amend_form", AmendForm())
@@ -110,13 +110,23 @@ def sla_detail(request: HttpRequest, pk: int, number: int | None = None) -> Http
             "sla": sla,
             "version": version,
             "meeting": sla.meeting,
-            "can_view_minutes": org.can_view_meeting(request.user, sla.meeting),
+            "can_view_minutes": meeting_permissions.can_view_meeting(request.user, sla.meeting),
         }
         response = render(request, "agreements/sla_detail.html#documents", context)
     else:
         response = render(request, "agreements/sla_detail.html", _detail_context(request, version))
     response["Vary"] = "HX-Request, HX-Target"
     return response
+
+
+@login_required
+@require_GET
+def for_meeting(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    """The agreement a closed exchange produced (a review's: the version it developed)."""
+    sla_id = selectors.sla_id_for(get_object_or_404(Meeting, pk=meeting_pk))
+    if sla_id is None:
+        raise Http404("This exchange has not produced an agreement yet.")
+    return redirect("agreements:detail", pk=get_sla_for(request.user, sla_id).pk)
 
 
 @login_required
@@ -275,7 +285,7 @@ def minutes_pdf(request: HttpRequest, meeting_pk: int) -> HttpResponse:
         Meeting.objects.select_related("department_a", "department_b", "facilitator"),
         pk=meeting_pk,
     )
-    if not org.can_view_meeting(request.user, meeting):
+    if not meeting_permissions.can_view_meeting(request.user, meeting):
         raise PermissionDenied("These minutes are not yours to see.")
     data = pdf.html_to_pdf(pdf.minutes_html(meeting))
     response = HttpResponse(data, content_type="application/pdf")

@@ -73,8 +73,8 @@ def build_exchange():
     """The demo people and an exchange between Finance (A) and Sales (B), lists ready."""
     from django.utils import timezone
 
-    from exchange.demo import build_people
     from meetings import services
+    from organisation.demo import build_people
 
     people = build_people()
     meeting = services.meeting_schedule(
@@ -193,7 +193,8 @@ async def measure(people, meeting, servers, clients: int) -> dict[str, object]:
     from django.test import Client
 
     from bench.live_client import LiveClient
-    from meetings import live, services
+    from meetings import services
+    from meetings.live import status as live
 
     def cookie_for(user) -> str:
         client = Client()

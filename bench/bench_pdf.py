@@ -62,8 +62,8 @@ def _build_sla():
 
     from agreements import services
     from agreements.models import Signature, VersionStatus
-    from exchange.models import Department, Membership, OrgRole
     from meetings.models import ItemStatus, Meeting, NeedItem, NeedList, Origin, Step
+    from organisation.models import Department, Membership, OrgRole
 
     User = get_user_model()
 
@@ -284,8 +284,8 @@ def _clean_up(version) -> None:
     from django.contrib.auth import get_user_model
 
     from agreements.models import SLA
-    from exchange.models import Department
     from meetings.models import Meeting
+    from organisation.models import Department
 
     sla = SLA.objects.get(pk=version.sla_id)
     meeting = sla.meeting

@@ -6,7 +6,7 @@ from django import forms
 
 from escalation import selectors
 from escalation.models import Escalation, Outcome
-from exchange.people import display_name
+from organisation.people import display_name
 
 
 class DateInput(forms.DateInput):

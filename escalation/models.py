@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from exchange.models import Department
+from organisation.models import Department
 
 
 class State(models.TextChoices):

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from exchange import permissions
-from exchange.models import Department, Membership, OrgRole
-from exchange.people import display_name
+from organisation import permissions as org
+from organisation.models import Department, Membership, OrgRole
+from organisation.people import display_name
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -36,14 +36,14 @@ def is_the_facilitator(user: AbstractBaseUser, escalation: Escalation) -> bool:
 def headed_department(user: AbstractBaseUser, escalation: Escalation) -> Department | None:
     """The department (of the two) that ``user`` heads, if any."""
     for department in departments_of(escalation):
-        if permissions.is_head_of(user, department):
+        if org.is_head_of(user, department):
             return department
     return None
 
 
 def is_party(user: AbstractBaseUser, escalation: Escalation) -> bool:
     """A head or member of either department."""
-    return any(permissions.is_member_of(user, d) for d in departments_of(escalation))
+    return any(org.is_member_of(user, d) for d in departments_of(escalation))
 
 
 def can_view_escalation(user: AbstractBaseUser, escalation: Escalation) -> bool:
@@ -54,7 +54,7 @@ def can_view_escalation(user: AbstractBaseUser, escalation: Escalation) -> bool:
         is_the_arbiter(user, escalation)
         or is_the_facilitator(user, escalation)
         or is_party(user, escalation)
-        or permissions.manages_any(user, list(departments_of(escalation)))
+        or org.manages_any(user, list(departments_of(escalation)))
     )
 
 

@@ -19,10 +19,10 @@ from escalation.models import (
     Outcome,
     State,
 )
-from exchange import permissions
-from exchange.models import Membership, OrgRole
-from exchange.people import display_name
 from meetings.models import Move, Remark, Summary
+from organisation import permissions as org
+from organisation.models import Membership, OrgRole
+from organisation.people import display_name
 
 
 def is_arbiter_in_meeting(*, user: AbstractBaseUser, meeting) -> bool:
@@ -88,8 +88,8 @@ def visible_escalations(user: AbstractBaseUser) -> QuerySet[Escalation]:
         | Q(meeting__department_a__in=departments)
         | Q(meeting__department_b__in=departments)
     )
-    if permissions.is_manager(user):
-        remit = permissions.manager_remit_ids(user)
+    if org.is_manager(user):
+        remit = org.manager_remit_ids(user)
         if remit is None:
             condition = Q()
         else:

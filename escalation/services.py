@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from escalation import notifications
+from escalation import notifications, signals
 from escalation import permissions as esc_permissions
 from escalation.models import (
     ArbiterNote,
@@ -27,8 +27,9 @@ from escalation.models import (
     Outcome,
     State,
 )
-from exchange.people import display_name
+from meetings import services as meeting_services
 from meetings.rules import RuleError
+from organisation.people import display_name
 
 
 class EscalationRefused(RuleError):
@@ -240,9 +241,6 @@ def escalation_record_outcome(
 
     A decision (rather than a facilitated agreement) needs ``facilitation_tried``.
     """
-    from agreements import services as agreement_services
-    from meetings import services as meeting_services
-
     escalation = _arbiter_acting(escalation, by)
     if kind not in Outcome.Kind.values:
         raise EscalationRefused("Say whether the outcome was facilitated or decided.", status=409)
@@ -286,7 +284,8 @@ def escalation_record_outcome(
         f"(arbiter {display_name(by)}): {outcome.terms_text} {reasoning}",
     )
     try:
-        agreement_services.sla_apply_escalation_outcome(
+        signals.outcome_recorded.send(
+            sender=Escalation,
             item=item,
             service=service,
             level=level,
@@ -295,8 +294,9 @@ def escalation_record_outcome(
             reasoning=reasoning,
             by=by,
         )
-    except agreement_services.AgreementError as refused:
-        # The whole outcome is undone with the transaction; the page says why.
+    except RuleError as refused:
+        # A receiver (the agreement) refused: the whole outcome is undone with the
+        # transaction, and the page says why.
         raise EscalationRefused(refused.message, status=refused.status) from refused
     notifications.outcome_recorded(escalation.pk)
     return outcome

@@ -2,5 +2,7 @@ from django.apps import AppConfig
 
 
 class ExchangeConfig(AppConfig):
+    """The project on top of every app: the home page and the demo command."""
+
     name = "exchange"
-    verbose_name = "Organisation"
+    verbose_name = "Expectations Exchange"

@@ -7,8 +7,8 @@ Everything local (database, generated files, development keys) lives under
 import os
 import secrets
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlparse
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -28,29 +28,19 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
 
 
+SUPPORTED_DATABASES = {"sqlite", "postgres", "postgresql", "pgsql"}
+
+
 def database_from_url(url: str) -> dict:
-    """Turn ``sqlite:///path`` or ``postgres://user:pass@host:port/name`` into a DATABASES entry."""
-    parsed = urlparse(url)
-    if parsed.scheme == "sqlite":
-        path = unquote(parsed.path)
-        if path.startswith("//"):
-            path = path[1:]
-        elif path.startswith("/"):
-            path = path[1:] or ":memory:"
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": path or ":memory:"}
-    if parsed.scheme in {"postgres", "postgresql", "pgsql"}:
-        options = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
-        return {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": unquote(parsed.path.lstrip("/")),
-            "USER": unquote(parsed.username or ""),
-            "PASSWORD": unquote(parsed.password or ""),
-            "HOST": parsed.hostname or "",
-            "PORT": str(parsed.port or ""),
-            "OPTIONS": options,
-            "CONN_MAX_AGE": int(os.environ.get("CONN_MAX_AGE", "0")),
-        }
-    raise ImproperlyConfigured(f"Unsupported DATABASE_URL scheme: {parsed.scheme!r}")
+    """A DATABASES entry from ``sqlite:///path`` or ``postgres://user:pass@host:port/name``."""
+    scheme = url.partition(":")[0]
+    if scheme not in SUPPORTED_DATABASES:
+        raise ImproperlyConfigured(
+            f"Unsupported DATABASE_URL scheme: {scheme!r} (use sqlite or postgres)."
+        )
+    return dj_database_url.parse(
+        url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")), conn_health_checks=True
+    )
 
 
 PRODUCTION = env_bool("PRODUCTION")
@@ -80,12 +70,13 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",
     "notifications",
-    "exchange",
+    "organisation",
     "meetings",
     "meetings.live",
     "escalation",
     "agreements",
     "monitoring",
+    "exchange",
 ]
 
 MIDDLEWARE = [

@@ -7,9 +7,10 @@ from django.views.decorators.http import require_GET
 
 from agreements import selectors as agreement_selectors
 from escalation import selectors as escalation_selectors
-from exchange import permissions
+from meetings import permissions as meeting_permissions
 from meetings import rules, selectors
 from monitoring import selectors as monitoring_selectors
+from organisation import permissions as org
 
 
 @login_required
@@ -25,8 +26,8 @@ def home(request: HttpRequest) -> HttpResponse:
             for m in upcoming
         ],
         "facilitating": selectors.preparation_overview(facilitating),
-        "can_schedule": permissions.can_schedule_exchange(user),
-        "roles": sorted(permissions._roles(user)),
+        "can_schedule": meeting_permissions.can_schedule_exchange(user),
+        "roles": sorted(org.roles_of(user)),
         "memberships": user.memberships.select_related("department"),
         "to_sign": agreement_selectors.versions_to_sign(user),
         "escalations": escalation_selectors.escalations_for_user(user),

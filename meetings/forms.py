@@ -8,9 +8,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from exchange.models import Department, OrgRole
-from exchange.people import display_name
 from meetings.models import MAX_MONEY, Move, NeedItem
+from organisation.models import Department, OrgRole
+from organisation.people import display_name
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

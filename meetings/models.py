@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from exchange.models import Department
+from organisation.models import Department
 
 MAX_MONEY = Decimal("1000000000")  # a billion: anything above is a typing slip
 

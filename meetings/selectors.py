@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch, Q, QuerySet
 
-from exchange import permissions
-from exchange.models import Membership
+from meetings import permissions
 from meetings.models import Event, Meeting, NeedItem, NeedList, Remark, Step, Summary
+from organisation import permissions as org
+from organisation.models import Membership
 
 
 def meeting_with_everything(pk: int, *, lock: bool = False) -> Meeting:
@@ -46,8 +47,8 @@ def meetings_for_user(user: AbstractBaseUser) -> QuerySet[Meeting]:
     condition = (
         Q(facilitator=user) | Q(department_a__in=departments) | Q(department_b__in=departments)
     )
-    if permissions.is_manager(user):
-        remit = permissions.manager_remit_ids(user)
+    if org.is_manager(user):
+        remit = org.manager_remit_ids(user)
         if remit is None:
             condition = Q()
         else:

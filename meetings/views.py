@@ -16,11 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
-from agreements import selectors as agreement_selectors
-from exchange import permissions
-from meetings import forms, rules, selectors, services
+from meetings import forms, permissions, rules, selectors, services
 from meetings.models import Meeting, Move, NeedItem, NeedList, Step
 from meetings.rules import Role, RuleError
+from organisation import permissions as org
 
 # --- scoped fetch helpers ---------------------------------------------------------------
 
@@ -103,7 +102,7 @@ def _need_list_context(request: HttpRequest, need_list: NeedList, **extra: Any) 
         and permissions.can_edit_need_list(request.user, need_list)
         and not need_list.is_ready
     )
-    is_head = permissions.is_head_of(request.user, need_list.department)
+    is_head = org.is_head_of(request.user, need_list.department)
     items = list(need_list.items.all())
     context = {
         "meeting": meeting,
@@ -408,9 +407,6 @@ def meeting_context(
         "recent_events": meeting.recent_events,
         "reasons": Move.Reason.choices,
         "live_render": False,
-        "sla_url": agreement_selectors.sla_url_for(meeting)
-        if meeting.step == Step.CLOSED
-        else None,
     }
     context.update(extra)
     return context

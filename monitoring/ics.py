@@ -18,9 +18,9 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from agreements.models import SLAService, VersionStatus
-from exchange.models import Membership
 from meetings.models import Meeting, Step
 from monitoring import periods, selectors
+from organisation.models import Membership
 
 MEETING_LENGTH = dt.timedelta(hours=2)
 HORIZON = dt.timedelta(days=366)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from agreements import permissions as agreement_permissions
-from exchange import permissions as org
+from organisation import permissions as org
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser

@@ -27,18 +27,20 @@ from django.urls import reverse
 
 from agreements import permissions as agreement_permissions
 from agreements.models import SLA, SLAService
-from exchange import permissions as org
-from exchange.people import display_name
+from meetings import permissions as meeting_permissions
 from meetings import services as meeting_services
 from meetings.models import Meeting
 from meetings.rules import RuleError
 from monitoring import selectors
 from monitoring.services import MonitoringError
 from notifications.services import notice_key, notice_send
+from organisation.people import display_name
 
 
 def can_open_review(user: AbstractBaseUser, sla: SLA) -> bool:
-    return org.can_schedule_exchange(user) and agreement_permissions.can_view_sla(user, sla)
+    return meeting_permissions.can_schedule_exchange(user) and agreement_permissions.can_view_sla(
+        user, sla
+    )
 
 
 def can_request_review(user: AbstractBaseUser, sla: SLA) -> bool:

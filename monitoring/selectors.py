@@ -6,16 +6,17 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from agreements import selectors as agreement_selectors
 from agreements.models import SLA, SLAService, SLAVersion, VersionStatus
-from exchange.models import Membership
 from monitoring.models import Explanation, Measurement
 from monitoring.periods import Period, due_periods
 from monitoring.targets import Target, parse_target
+from organisation.models import Membership
 
 WINDOWS = (3, 6, 12)
 
@@ -236,8 +237,6 @@ def attention_for(user: AbstractBaseUser, today: dt.date | None = None) -> Atten
 
 def people_owing(today: dt.date | None = None) -> Iterable[tuple[AbstractBaseUser, Attention]]:
     """Everyone who owes something now (for the reminder emails)."""
-    from django.contrib.auth import get_user_model
-
     users = get_user_model().objects.filter(memberships__isnull=False, is_active=True).distinct()
     for user in users.order_by("pk"):
         attention = attention_for(user, today)

@@ -18,12 +18,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agreements.models import SLAService, VersionStatus
-from exchange.models import Membership
-from exchange.people import display_name
 from monitoring import periods, permissions, selectors
 from monitoring.models import Explanation, Measurement, MeasurementChange
 from monitoring.targets import parse_number, parse_target
 from notifications.services import notice_key, notice_send
+from organisation.models import Membership
+from organisation.people import display_name
 
 logger = logging.getLogger(__name__)
 

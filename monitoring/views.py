@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.forms import Form
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agreements.models import SLA, SLAService
-from exchange import permissions as org
+from meetings import permissions as meeting_permissions
 from meetings.models import Meeting
 from monitoring import charts, ics, permissions, report, selectors, services
 from monitoring import review as review_service
@@ -29,6 +30,8 @@ from monitoring.forms import (
 )
 from monitoring.models import CalendarToken, Explanation, Measurement
 from monitoring.services import MonitoringError
+from organisation import permissions as org
+from organisation.models import OrgRole
 
 
 def get_sla_for(user, pk: int) -> SLA:
@@ -289,10 +292,6 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _facilitators():
-    from django.contrib.auth import get_user_model
-
-    from exchange.models import OrgRole
-
     return (
         get_user_model()
         .objects.filter(org_roles__role=OrgRole.Role.FACILITATOR)
@@ -394,6 +393,6 @@ def meeting_ics(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     meeting = get_object_or_404(
         Meeting.objects.select_related("department_a", "department_b"), pk=meeting_pk
     )
-    if not org.can_view_meeting(request.user, meeting):
+    if not meeting_permissions.can_view_meeting(request.user, meeting):
         raise PermissionDenied("This exchange is not yours to see.")
     return _ics(ics.calendar_for_meeting(meeting), f"exchange-{meeting.pk}.ics")

@@ -12,7 +12,6 @@ import contextlib
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
 from django.tasks import Task
 from django.tasks.exceptions import InvalidTask
 from django.utils import timezone
@@ -33,14 +32,11 @@ def next_attempt_at(attempts: int) -> dt.datetime:
 
 
 def enqueue_at(task: Task, when: dt.datetime, **kwargs: Any) -> None:
-    """Enqueue ``task`` to run no earlier than ``when``, once the current transaction commits.
+    """Enqueue ``task`` to run no earlier than ``when``.
 
-    A backend that cannot defer (the immediate one) is not asked to: the
-    sweep picks the work up when it is due.
+    Call it once the failed attempt has been recorded (committed). A backend
+    that cannot defer (the immediate one) is not asked to: the sweep picks
+    the work up when it is due.
     """
-
-    def enqueue() -> None:
-        with contextlib.suppress(InvalidTask):
-            task.using(run_after=when).enqueue(**kwargs)
-
-    transaction.on_commit(enqueue)
+    with contextlib.suppress(InvalidTask):
+        task.using(run_after=when).enqueue(**kwargs)

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 from django.test import Client, override_settings
 
-from exchange.models import OrgRole
+from organisation.models import OrgRole
 from tests.factories import PASSWORD, give_role, make_department, make_meeting, make_user
 from tests.tasks import run_queued_tasks
 

@@ -10,8 +10,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from exchange.models import Department, Membership, OrgRole
 from meetings.models import Meeting, NeedItem, NeedList
+from organisation.models import Department, Membership, OrgRole
 
 PASSWORD = "correct-horse-battery"
 _counter = itertools.count(1)

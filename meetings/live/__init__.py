@@ -1,26 +1,8 @@
 """Live meeting screens: every open meeting page follows the meeting as it happens.
 
-For the meeting page:
-
-- ``presence(meeting_id)``: who has the meeting open right now, in any server
-  process (a list of ``Present(user, audience, label)``), for the facilitator.
-- ``last_seq(meeting_id)``: the latest event number, for ``data-live-seq``.
-- ``{% load live %}{% live_presence meeting %}``: the presence region, kept up to
-  date on the facilitator's screen.
+The modules point one way: ``views`` (the stream) and ``status`` (for the meeting
+page) use ``hub`` (the in-process fan-out), which owns a broker from ``brokers``
+(how a committed event reaches every process); both use ``rendering`` (what the
+screens read and render). ``brokers`` knows the hub only through the ``HubSide``
+interface it defines.
 """
-
-from __future__ import annotations
-
-
-def presence(meeting_id: int) -> list:
-    from meetings.live import rendering
-    from meetings.live.hub import current_hub
-
-    hub = current_hub()
-    return rendering.people(meeting_id, hub.presence(meeting_id) if hub else {})
-
-
-def last_seq(meeting_id: int) -> int:
-    from meetings.live import rendering
-
-    return rendering.last_seq(meeting_id)

@@ -18,14 +18,11 @@ import json
 import logging
 import os
 import time
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from django.db import connection, connections
 
 from meetings.live import rendering
-
-if TYPE_CHECKING:
-    from meetings.live.hub import Hub
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +48,21 @@ AUDIENCE_CODES = {
 AUDIENCES = {code: audience for audience, code in AUDIENCE_CODES.items()}
 
 
+class HubSide(Protocol):
+    """What a broker needs of this process's hub (``meetings.live.hub.Hub``)."""
+
+    process_id: str
+
+    async def run(self, function: Any, *args: Any) -> Any: ...
+    def catch_up_all(self) -> None: ...
+    def event_committed(self, meeting_id: int) -> None: ...
+    def local_meetings(self) -> set[int]: ...
+    def local_snapshot(self, meeting_id: int) -> dict[int, str]: ...
+    def expire_remote(self) -> None: ...
+    def remote_gone(self, process_id: str) -> None: ...
+    def remote_report(self, process_id: str, meeting_id: int, people: dict[int, str]) -> None: ...
+
+
 def is_postgresql() -> bool:
     return connections["default"].vendor == "postgresql"
 
@@ -59,26 +71,17 @@ def broker_for_database():
     return PostgresBroker if is_postgresql() else LocalBroker
 
 
-def event_committed(meeting_id: int, event_id: int) -> None:
-    """``meetings.services.event_listeners`` hook: runs on commit, in the writer's thread."""
-    from meetings.live.hub import current_hub
-
-    if is_postgresql():
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT pg_notify(%s, %s)", [EVENTS_CHANNEL, f"{meeting_id}:{event_id}"]
-                )
-        except Exception:  # the change is committed; screens catch up on their next event
-            logger.exception("Could not notify live screens of event %s", event_id)
-        return
-    hub = current_hub()
-    if hub is not None:
-        hub.event_committed_threadsafe(meeting_id)
+def notify_event(meeting_id: int, event_id: int) -> None:
+    """Tell every process's listener (PostgreSQL) that ``event_id`` was committed."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_notify(%s, %s)", [EVENTS_CHANNEL, f"{meeting_id}:{event_id}"])
+    except Exception:  # the change is committed; screens catch up on their next event
+        logger.exception("Could not notify live screens of event %s", event_id)
 
 
 class LocalBroker:
-    def __init__(self, hub: Hub) -> None:
+    def __init__(self, hub: HubSide) -> None:
         self.hub = hub
 
     def ensure_started(self) -> None:
@@ -113,7 +116,7 @@ def decode_people(users: str) -> dict[int, str]:
 
 
 class PostgresBroker:
-    def __init__(self, hub: Hub) -> None:
+    def __init__(self, hub: HubSide) -> None:
         self.hub = hub
         self.task: asyncio.Task | None = None
         self.listening = asyncio.Event()
@@ -187,6 +190,7 @@ class PostgresBroker:
         return params
 
     async def _listen(self) -> None:
+        # psycopg is there only on PostgreSQL set-ups: loaded when this broker listens.
         import psycopg
 
         delay = 0.5

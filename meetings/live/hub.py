@@ -34,6 +34,8 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.db import connections
 
+from meetings.live import brokers, rendering
+
 logger = logging.getLogger(__name__)
 
 WORKERS = 3  # threads for database work (each keeps one connection)
@@ -145,8 +147,6 @@ class Room:
                 await asyncio.sleep(0.5)
 
     async def _deliver_events(self) -> None:
-        from meetings.live import rendering
-
         seqs = await self.hub.run(rendering.seqs_after, self.meeting_id, self.seq)
         if not seqs:
             return
@@ -166,11 +166,7 @@ class Room:
                 for audience in self._audiences_by_size()
                 if (cached := self._renders.get(audience)) is None or cached[0] < last
             ]
-            share = (
-                math.ceil(len(todo) / self.hub.processes_watching(self.meeting_id))
-                if rendering.renders_in_batches()
-                else 1  # one by one: each audience is sent as soon as it is rendered
-            )
+            share = math.ceil(len(todo) / self.hub.processes_watching(self.meeting_id))
             while todo:
                 rendered, claimed_elsewhere = await self.hub.broker.try_render(
                     self.meeting_id, last, todo, share
@@ -280,8 +276,6 @@ class Hub:
         return await job(*args)
 
     def render_presence(self, meeting_id: int) -> str:
-        from meetings.live import rendering
-
         return rendering.render_presence(meeting_id, self.presence(meeting_id))
 
     # --- subscribers ---------------------------------------------------------------------
@@ -467,10 +461,8 @@ def _name_connection() -> None:
         return
     conn.ensure_connection()
     if getattr(conn, "_live_named", None) is not conn.connection:
-        from meetings.live.brokers import WORKER_NAME
-
         with conn.cursor() as cursor:
-            name = f"{WORKER_NAME} {os.getpid()}"
+            name = f"{brokers.WORKER_NAME} {os.getpid()}"
             cursor.execute("SELECT set_config('application_name', %s, false)", [name])
         conn._live_named = conn.connection
 
@@ -484,10 +476,8 @@ def get_hub() -> Hub:
     global _hub
     loop = asyncio.get_running_loop()
     if _hub is None or _hub.loop is not loop or loop.is_closed():
-        from meetings.live.brokers import broker_for_database
-
         with _hub_lock:
-            _hub = Hub(loop, broker_for_database())
+            _hub = Hub(loop, brokers.broker_for_database())
     return _hub
 
 
@@ -505,3 +495,13 @@ async def reset_hub() -> None:
     hub, _hub = _hub, None
     if hub is not None:
         await hub.close()
+
+
+def event_committed(meeting_id: int, event_id: int) -> None:
+    """``meetings.services.event_listeners`` hook: runs on commit, in the writer's thread."""
+    if brokers.is_postgresql():
+        brokers.notify_event(meeting_id, event_id)
+        return
+    hub = current_hub()
+    if hub is not None:
+        hub.event_committed_threadsafe(meeting_id)

@@ -1,7 +1,7 @@
 """What the live screens read and render (synchronous; the hub runs it off the loop).
 
-The page regions come from the meeting page itself: ``meetings.views.render_regions``
-and ``meetings.views.audience_for``; this module only looks them up at call time.
+The page regions come from the meeting page itself: ``meetings.views.render_regions``,
+``render_regions_many`` and ``audience_for``.
 """
 
 from __future__ import annotations
@@ -14,41 +14,26 @@ from django.db import connection
 from django.db.models import Max
 from django.template.loader import render_to_string
 
+from meetings import views
+from meetings.live.models import Rendering
 from meetings.models import Event, Meeting
 
 MAX_REPLAY = 50  # a screen further behind than this reloads the whole page
 
 
 def render_regions(meeting_id: int, audience: str) -> dict[str, str]:
-    from meetings import views
-
     return views.render_regions(meeting_id, audience)
 
 
 def render_many(meeting_id: int, audiences: list[str]) -> dict[str, dict[str, str]]:
-    """Regions for several audiences; one load of the meeting if the page offers it.
-
-    ``meetings.views.render_regions_many(meeting_id, audiences)``, when it exists,
-    renders every audience from one loaded meeting (most of a rendering's cost is
-    loading the meeting); otherwise each audience is rendered on its own.
-    """
-    from meetings import views
-
-    many = getattr(views, "render_regions_many", None)
-    if many is not None and len(audiences) > 1:
-        return many(meeting_id, list(audiences))
+    """Regions for several audiences, from one load of the meeting (most of a
+    rendering's cost is loading the meeting)."""
+    if len(audiences) > 1:
+        return views.render_regions_many(meeting_id, list(audiences))
     return {audience: views.render_regions(meeting_id, audience) for audience in audiences}
 
 
-def renders_in_batches() -> bool:
-    from meetings import views
-
-    return hasattr(views, "render_regions_many")
-
-
 def audience_for(user: AbstractBaseUser, meeting: Meeting) -> str | None:
-    from meetings import views
-
     return views.audience_for(user, meeting)
 
 
@@ -130,8 +115,6 @@ KEEP_RENDERINGS = 10  # events' worth of stored regions kept per meeting
 
 def claim(meeting_id: int, seq: int, audience: str) -> bool:
     """Claim the rendering of ``audience`` as of ``seq``: ``True`` if nobody had."""
-    from meetings.live.models import Rendering
-
     table = Rendering._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -156,8 +139,6 @@ def render_and_store(
     meeting_id: int, seq: int, audiences: list[str], channel: str
 ) -> dict[str, dict[str, str]]:
     """Render claimed renderings, store them and tell the other processes."""
-    from meetings.live.models import Rendering
-
     rendered = render_many(meeting_id, audiences)
     with connection.cursor() as cursor:
         for audience, regions in rendered.items():
@@ -170,8 +151,6 @@ def render_and_store(
 
 
 def stored(meeting_id: int, seq: int, audience: str) -> dict[str, str] | None:
-    from meetings.live.models import Rendering
-
     return (
         Rendering.objects.filter(meeting_id=meeting_id, seq=seq, audience=audience)
         .values_list("regions", flat=True)

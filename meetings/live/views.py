@@ -10,7 +10,7 @@ from django.core.handlers.asgi import ASGIRequest
 from django.http import Http404, HttpRequest, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
-from exchange import permissions
+from meetings import permissions
 from meetings.live import rendering
 from meetings.live.hub import CLOSE, Delivery, Hub, Viewer, get_hub, sse
 from meetings.models import Meeting

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from agreements import demo, sealing, services
 from agreements.models import VersionStatus
-from exchange.demo import build_people
+from organisation.demo import build_people
 
 
 def test_the_demo_builds_a_signed_sealed_agreement(db):

@@ -25,6 +25,16 @@ def test_nobody_is_asked_once_both_have_signed(ready_sla, org, as_user):
 
 
 def test_the_closed_meeting_links_to_its_sla(sla, org, as_user):
-    page = as_user(org.fiona).get(reverse("meetings:detail", args=[sla.meeting_id])).readable
-    assert reverse("agreements:detail", args=[sla.pk]) in page
+    client = as_user(org.fiona)
+    page = client.get(reverse("meetings:detail", args=[sla.meeting_id])).readable
+    link = reverse("agreements:for_meeting", args=[sla.meeting_id])
+    assert link in page
     assert "Open the SLA draft" in page
+    followed = client.get(link)
+    assert followed.status_code == 302
+    assert followed["Location"] == reverse("agreements:detail", args=[sla.pk])
+
+
+def test_the_link_to_a_meetings_sla_is_only_for_those_who_may_see_it(sla, org, as_user):
+    link = reverse("agreements:for_meeting", args=[sla.meeting_id])
+    assert as_user(org.olive).get(link).status_code == 403

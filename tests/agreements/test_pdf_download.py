@@ -61,7 +61,7 @@ def test_an_unsigned_version_has_no_pdf(sla, org, as_user):
 
 
 def test_managers_download_only_within_their_remit(signed_sla, org, as_user):
-    from exchange.models import OrgRole
+    from organisation.models import OrgRole
     from tests.factories import give_role, make_department, make_user
 
     outside, inside = make_user("mo"), make_user("mi")

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from agreements import permissions, services
-from exchange.models import OrgRole
+from organisation.models import OrgRole
 from tests.factories import give_role, make_department, make_user
 
 

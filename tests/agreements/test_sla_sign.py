@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from agreements import content, sealing, services, tasks
+from agreements import sealing, services, tasks
 from agreements.models import VersionStatus
 from agreements.services import AgreementError, WrongPassword
 
@@ -25,7 +25,7 @@ def test_the_first_head_signs_and_the_version_awaits_the_other(ready_sla, org):
     assert signature.department == org.finance
     assert signature.signer_name == "Fiona Marsh"
     assert signature.ip_address == "192.0.2.7"
-    assert signature.content_sha256 == hashlib.sha256(content.canonical_bytes(version)).hexdigest()
+    assert signature.content_sha256 == hashlib.sha256(services.canonical_bytes(version)).hexdigest()
     assert version.changes.filter(kind="signed").count() == 1
 
 

@@ -6,9 +6,9 @@ import pytest
 
 from escalation import demo
 from escalation.models import Outcome, State
-from exchange.demo import build_people
 from meetings import demo as meetings_demo
 from meetings.models import ItemStatus, Origin
+from organisation.demo import build_people
 
 
 @pytest.mark.django_db

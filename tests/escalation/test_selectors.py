@@ -6,7 +6,7 @@ import pytest
 
 from escalation import selectors, services
 from escalation.models import Outcome
-from exchange.models import OrgRole
+from organisation.models import OrgRole
 from tests.factories import give_role, make_department, make_meeting, make_user
 
 

@@ -7,8 +7,8 @@ import pytest
 from escalation import services
 from escalation.models import ArbiterProposal, Escalation, State
 from escalation.services import EscalationRefused
-from exchange.models import OrgRole
 from meetings.models import ItemStatus
+from organisation.models import OrgRole
 from tests.factories import give_role, make_user
 
 

@@ -224,7 +224,7 @@ def test_a_refused_note_with_htmx_shows_the_refusal_in_the_notes(with_arbiter, o
 
 
 def test_a_manager_outside_the_remit_may_not_peek(escalation, org, as_user):
-    from exchange.models import OrgRole
+    from organisation.models import OrgRole
     from tests.factories import give_role, make_user
 
     outsider = make_user("max")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from escalation.models import State
-from exchange.models import OrgRole
+from organisation.models import OrgRole
 from tests.factories import give_role
 
 

@@ -9,10 +9,10 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
-from exchange import permissions
-from exchange.demo import DEMO_PASSWORD, PEOPLE
-from exchange.models import Department, Membership
 from meetings.models import Meeting, Step
+from organisation import permissions as org_permissions
+from organisation.demo import DEMO_PASSWORD, PEOPLE
+from organisation.models import Department, Membership
 
 
 def run_demo(*args: str) -> str:
@@ -45,9 +45,9 @@ def test_demo_builds_finance_and_sales_with_heads_and_members(demo) -> None:
 
 
 def test_demo_has_a_facilitator_an_arbiter_a_manager_and_an_administrator(demo) -> None:
-    assert permissions.is_facilitator(user("priya"))
-    assert permissions.is_arbiter(user("arthur"))
-    assert permissions.is_manager(user("margaret"))
+    assert org_permissions.is_facilitator(user("priya"))
+    assert org_permissions.is_arbiter(user("arthur"))
+    assert org_permissions.is_manager(user("margaret"))
     admin = user("admin")
     assert admin.is_staff and admin.is_superuser
 

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from exchange.models import OrgRole
 from meetings.models import Step
+from organisation.models import OrgRole
 from tests.factories import give_role, make_user
 
 

@@ -7,12 +7,13 @@ from collections import Counter
 
 from django.db.models import Max
 
-from exchange import permissions
+from meetings import permissions as meeting_permissions
 from meetings.models import Event, Meeting
 
 
 class FakePage:
-    def __init__(self) -> None:
+    def __init__(self, *, count_batches: bool = False) -> None:
+        self.count_batches = count_batches
         self.calls: Counter[str] = Counter()
         self._lock = threading.Lock()
 
@@ -27,24 +28,22 @@ class FakePage:
         }
 
     def render_regions_many(self, meeting_id: int, audiences: list[str]) -> dict:
-        with self._lock:
-            self.calls["many"] += 1
+        if self.count_batches:
+            with self._lock:
+                self.calls["many"] += 1
         return {audience: self.render_regions(meeting_id, audience) for audience in audiences}
 
     def audience_for(self, user, meeting) -> str:
-        return str(permissions.meeting_role(user, meeting))
+        return str(meeting_permissions.meeting_role(user, meeting))
 
 
 def install_fake_page(monkeypatch, *, batches: bool = False) -> FakePage:
     from meetings import views
 
-    page = FakePage()
-    monkeypatch.setattr(views, "render_regions", page.render_regions, raising=False)
-    monkeypatch.setattr(views, "audience_for", page.audience_for, raising=False)
-    if batches:
-        monkeypatch.setattr(views, "render_regions_many", page.render_regions_many, raising=False)
-    else:
-        monkeypatch.delattr(views, "render_regions_many", raising=False)
+    page = FakePage(count_batches=batches)
+    monkeypatch.setattr(views, "render_regions", page.render_regions)
+    monkeypatch.setattr(views, "render_regions_many", page.render_regions_many)
+    monkeypatch.setattr(views, "audience_for", page.audience_for)
     return page
 
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from bench.live_client import LiveClient
 from bench.servers import database_url, running_servers
-from meetings import live
+from meetings.live import status as live
 from meetings.live.brokers import LISTENER_NAME
 from meetings.live.models import Rendering
 from tests.meetings.helpers import prepare

@@ -8,8 +8,9 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from meetings import live, services
+from meetings import services
 from meetings.live import hub as live_hub
+from meetings.live import status as live
 from meetings.live import views as live_views
 from meetings.live.brokers import APPLICATION_NAME
 from tests.meetings.live_fakes import add_events, install_fake_page

@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from exchange.models import OrgRole
 from meetings import services
 from meetings.models import Event, Meeting, NeedList, Step
 from meetings.rules import RuleError
+from organisation.models import OrgRole
 from tests.factories import give_role, make_department, make_user
 
 URL = reverse("meetings:schedule")

@@ -1,7 +1,7 @@
 from agreements import demo as agreements_demo
-from exchange.demo import build_people
 from monitoring import demo, selectors
 from monitoring.models import Explanation, Measurement
+from organisation.demo import build_people
 
 
 def test_the_demo_adds_six_months_with_one_explained_miss(db, django_capture_on_commit_callbacks):

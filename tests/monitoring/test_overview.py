@@ -2,8 +2,8 @@ import pytest
 from django.urls import reverse
 
 from agreements import services as agreement_services
-from exchange.models import OrgRole
 from monitoring import services
+from organisation.models import OrgRole
 from tests.factories import give_role, make_department, make_meeting, make_user
 from tests.monitoring.conftest import START
 

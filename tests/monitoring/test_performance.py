@@ -3,9 +3,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from exchange.models import OrgRole
 from monitoring import services
 from monitoring.models import Measurement
+from organisation.models import OrgRole
 from tests.factories import give_role, make_department, make_user
 from tests.monitoring.conftest import START
 

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from exchange.demo import DEMO_PASSWORD, PEOPLE, build_people
+from organisation.demo import DEMO_PASSWORD, PEOPLE, build_people
 
 # Each app extends the demo in turn; later ones build on earlier ones.
 EXTENSIONS = ["meetings.demo", "escalation.demo", "agreements.demo", "monitoring.demo"]

@@ -1,6 +1,6 @@
 from django import template
 
-from meetings import live
+from meetings.live import status
 
 register = template.Library()
 
@@ -8,10 +8,10 @@ register = template.Library()
 @register.inclusion_tag("meetings/live/presence.html")
 def live_presence(meeting) -> dict:
     """Who has this meeting open right now (the facilitator's console)."""
-    return {"present": live.presence(meeting.pk)}
+    return {"present": status.presence(meeting.pk)}
 
 
 @register.simple_tag
 def live_seq(meeting) -> int:
     """The latest event number, for ``data-live-seq``: the stream resumes after it."""
-    return live.last_seq(meeting.pk)
+    return status.last_seq(meeting.pk)

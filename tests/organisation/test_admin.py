@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from exchange.models import Department, Membership, OrgRole
 from meetings import services
 from meetings.models import Event
+from organisation.models import Department, Membership, OrgRole
 from tests.factories import make_user
 
 
@@ -22,12 +22,12 @@ def admin_client_for(org, as_user):
     "name",
     [
         "admin:index",
-        "admin:exchange_department_changelist",
-        "admin:exchange_department_add",
-        "admin:exchange_membership_changelist",
-        "admin:exchange_membership_add",
-        "admin:exchange_orgrole_changelist",
-        "admin:exchange_orgrole_add",
+        "admin:organisation_department_changelist",
+        "admin:organisation_department_add",
+        "admin:organisation_membership_changelist",
+        "admin:organisation_membership_add",
+        "admin:organisation_orgrole_changelist",
+        "admin:organisation_orgrole_add",
         "admin:meetings_meeting_changelist",
         "admin:meetings_needitem_changelist",
         "admin:meetings_event_changelist",
@@ -40,7 +40,7 @@ def test_admin_pages_open_for_an_administrator(admin_client_for, meeting, name) 
 
 def test_a_department_page_lists_its_people(admin_client_for, org) -> None:
     response = admin_client_for.get(
-        reverse("admin:exchange_department_change", args=[org.finance.pk])
+        reverse("admin:organisation_department_change", args=[org.finance.pk])
     )
 
     assert response.status_code == 200
@@ -51,7 +51,7 @@ def test_a_department_page_lists_its_people(admin_client_for, org) -> None:
 
 def test_administrator_makes_a_department_with_a_head(admin_client_for, org) -> None:
     response = admin_client_for.post(
-        reverse("admin:exchange_department_add"),
+        reverse("admin:organisation_department_add"),
         {
             "name": "Legal",
             "memberships-TOTAL_FORMS": "1",
@@ -68,7 +68,7 @@ def test_administrator_makes_a_department_with_a_head(admin_client_for, org) -> 
 
 def test_a_second_head_is_refused_with_a_message(admin_client_for, org) -> None:
     response = admin_client_for.post(
-        reverse("admin:exchange_membership_add"),
+        reverse("admin:organisation_membership_add"),
         {"user": org.olive.pk, "department": org.finance.pk, "role": "head"},
     )
 
@@ -82,7 +82,7 @@ def test_administrator_gives_a_manager_a_remit(admin_client_for, org) -> None:
     manager = make_user("mo")
 
     response = admin_client_for.post(
-        reverse("admin:exchange_orgrole_add"),
+        reverse("admin:organisation_orgrole_add"),
         {"user": manager.pk, "role": "manager", "remit": [org.sales.pk]},
     )
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from exchange.models import Department, Membership, OrgRole
+from organisation.models import Department, Membership, OrgRole
 
 
 class MembershipInline(admin.TabularInline):

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 
-from exchange.models import Department, Membership, OrgRole
+from organisation.models import Department, Membership, OrgRole
 
 DEMO_PASSWORD = "exchange-demo"
 

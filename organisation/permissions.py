@@ -1,0 +1,70 @@
+"""The organisation's answers about people: which roles they hold, which
+departments they belong to or head, and which departments a manager oversees.
+
+Every app's own permission rules (``meetings.permissions``,
+``escalation.permissions``, ...) are built on these answers. Views call those
+helpers (usually through a scoped fetch helper that raises
+``PermissionDenied``); templates receive their answers, never decide.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from organisation.models import Department, Membership, OrgRole
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+
+def roles_of(user) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_org_roles_cache", None)
+    if cached is None:
+        cached = set(OrgRole.objects.filter(user=user).values_list("role", flat=True))
+        user._org_roles_cache = cached
+    return cached
+
+
+def is_facilitator(user: AbstractBaseUser) -> bool:
+    return OrgRole.Role.FACILITATOR in roles_of(user)
+
+
+def is_arbiter(user: AbstractBaseUser) -> bool:
+    return OrgRole.Role.ARBITER in roles_of(user)
+
+
+def is_manager(user: AbstractBaseUser) -> bool:
+    return OrgRole.Role.MANAGER in roles_of(user)
+
+
+def membership_in(user: AbstractBaseUser, department: Department) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(user=user, department=department).first()
+
+
+def is_head_of(user: AbstractBaseUser, department: Department) -> bool:
+    membership = membership_in(user, department)
+    return membership is not None and membership.role == Membership.Role.HEAD
+
+
+def is_member_of(user: AbstractBaseUser, department: Department) -> bool:
+    return membership_in(user, department) is not None
+
+
+def manager_remit_ids(user: AbstractBaseUser) -> set[int] | None:
+    """Department ids a manager oversees; ``None`` means the whole organisation."""
+    role = OrgRole.objects.filter(user=user, role=OrgRole.Role.MANAGER).first()
+    if role is None:
+        return set()
+    ids = set(role.remit.values_list("id", flat=True))
+    return ids or None
+
+
+def manages_any(user: AbstractBaseUser, departments: list[Department]) -> bool:
+    if not is_manager(user):
+        return False
+    remit = manager_remit_ids(user)
+    return remit is None or any(d.id in remit for d in departments)

@@ -12,6 +12,7 @@ import datetime as dt
 import enum
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,8 +23,6 @@ from notifications import retry
 logger = logging.getLogger(__name__)
 
 SEALED_STATUSES = (VersionStatus.SIGNED, VersionStatus.SUPERSEDED)
-# A signed version still without its PDF this long after it was due has lost its task.
-GRACE = dt.timedelta(minutes=2)
 
 
 class Outcome(enum.StrEnum):
@@ -83,7 +82,7 @@ def seal_failed(*, version_id: int, error: BaseException) -> SLAVersion | None:
 def unsealed_version_ids(*, now: dt.datetime | None = None, limit: int = 100) -> list[int]:
     """Signed versions without a PDF whose sealing is overdue: failed, lost or never queued."""
     now = now or timezone.now()
-    overdue = now - GRACE
+    overdue = now - grace()
     return list(
         SLAVersion.objects.filter(status__in=SEALED_STATUSES, pdf_sha256="")
         .exclude(seal_retry_at__gt=overdue)
@@ -94,5 +93,10 @@ def unsealed_version_ids(*, now: dt.datetime | None = None, limit: int = 100) ->
 
 
 def mark_swept(ids: list[int]) -> None:
-    """Queued again now: the next sweep leaves them alone for another ``GRACE``."""
+    """Queued again now: the next sweep leaves them alone for another ``grace()``."""
     SLAVersion.objects.filter(pk__in=ids, pdf_sha256="").update(seal_retry_at=timezone.now())
+
+
+def grace() -> dt.timedelta:
+    """How long after its attempt was due unfinished work counts as lost (its task gone)."""
+    return dt.timedelta(seconds=settings.SWEEP_AFTER_SECONDS)

@@ -190,6 +190,9 @@ TASKS = {
 # The worker renders PDFs in a child process, replaced after this many renders so
 # that its memory stays bounded.
 PDF_RENDERS_PER_PROCESS = int(os.environ.get("PDF_RENDERS_PER_PROCESS", "50"))
+# Work whose task was lost (a worker killed, a task never enqueued) is enqueued again
+# by the sweeps once it is this many seconds overdue.
+SWEEP_AFTER_SECONDS = int(os.environ.get("SWEEP_AFTER_SECONDS", "120"))
 # When the worker queues the daily monitoring reminders (local time, HH:MM).
 REMINDERS_AT = os.environ.get("REMINDERS_AT", "07:15")
 

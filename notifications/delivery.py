@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
@@ -15,8 +16,6 @@ from notifications.models import Outbox
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
-# A row still unsent this long after its attempt was due has lost its task.
-GRACE = dt.timedelta(minutes=5)
 
 
 def outbox_deliver(*, outbox_id: int) -> Outbox | None:
@@ -50,11 +49,11 @@ def outbox_deliver(*, outbox_id: int) -> Outbox | None:
 
 
 def overdue_ids(*, now: dt.datetime | None = None, limit: int = 500) -> list[int]:
-    """Unsent rows whose attempt was due more than ``GRACE`` ago: their task was lost."""
+    """Unsent rows whose attempt was due more than ``grace()`` ago: their task was lost."""
     now = now or timezone.now()
     return list(
         Outbox.objects.filter(
-            sent_at__isnull=True, gave_up_at__isnull=True, next_attempt_at__lte=now - GRACE
+            sent_at__isnull=True, gave_up_at__isnull=True, next_attempt_at__lte=now - grace()
         )
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
@@ -62,5 +61,10 @@ def overdue_ids(*, now: dt.datetime | None = None, limit: int = 500) -> list[int
 
 
 def mark_swept(ids: list[int]) -> None:
-    """Queued again now: the next sweep leaves them alone for another ``GRACE``."""
+    """Queued again now: the next sweep leaves them alone for another ``grace()``."""
     Outbox.objects.filter(pk__in=ids, sent_at__isnull=True).update(next_attempt_at=timezone.now())
+
+
+def grace() -> dt.timedelta:
+    """How long after its attempt was due unfinished work counts as lost (its task gone)."""
+    return dt.timedelta(seconds=settings.SWEEP_AFTER_SECONDS)

@@ -70,7 +70,7 @@ def test_the_sweep_finds_a_signed_version_never_sealed(signed_unsealed, run_task
     default_task_backend.clear()  # the task was lost (worker killed, never enqueued)
     assert tasks.sweep_unsealed.call() == 0  # just signed: its own task may still come
     SLAVersion.objects.filter(pk=signed_unsealed.pk).update(
-        signed_at=timezone.now() - producing.GRACE - dt.timedelta(seconds=1)
+        signed_at=timezone.now() - producing.grace() - dt.timedelta(seconds=1)
     )
     assert tasks.sweep_unsealed.call() == 1
     assert tasks.sweep_unsealed.call() == 0  # queued again: not again until overdue

@@ -75,7 +75,7 @@ def test_the_sweep_redelivers_a_row_whose_task_was_lost(row, run_tasks):
     default_task_backend.clear()  # the worker died: the task is gone, the row stays
     assert tasks.sweep_outbox.call() == 0  # not overdue yet
     Outbox.objects.filter(pk=row.pk).update(
-        next_attempt_at=timezone.now() - delivery.GRACE - dt.timedelta(seconds=1)
+        next_attempt_at=timezone.now() - delivery.grace() - dt.timedelta(seconds=1)
     )
     assert tasks.sweep_outbox.call() == 1
     assert tasks.sweep_outbox.call() == 0  # queued again now: not swept twice

@@ -7,6 +7,8 @@ of renders keeps the worker's memory bounded and flat.
 
 from __future__ import annotations
 
+import weasyprint  # imported once by the fork server, so each render process starts warm
+
 
 def _rss_kb() -> int:
     """This process's resident memory, from /proc (0 where there is none)."""
@@ -22,6 +24,4 @@ def _rss_kb() -> int:
 
 def render(html: str) -> tuple[bytes, int]:
     """The PDF of ``html``, and this process's resident memory (kB) after making it."""
-    import weasyprint
-
     return weasyprint.HTML(string=html).write_pdf(), _rss_kb()

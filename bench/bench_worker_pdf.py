@@ -16,7 +16,7 @@ benchmark seals the 30-service SLA ``BENCH_WORKER_PDF_RENDERS`` times (default
 - ``pdf.worker_renders`` and ``pdf.worker_seal_ms`` (median time per sealed PDF).
 
 With fewer renders (``BENCH_WORKER_PDF_RENDERS=200`` for a quick check) the
-names stay the same; ``pdf.worker_renders`` says how many were made. For a
+names stay the same; it runs on the benchmarks' database (``bench/db.py``); ``pdf.worker_renders`` says how many were made. For a
 baseline, ``PDF_RENDERS_PER_PROCESS=100000`` keeps one render process throughout
 (never recycled), as before the worker.
 """
@@ -25,28 +25,12 @@ from __future__ import annotations
 
 import os
 import statistics
-import tempfile
 import time
-from pathlib import Path
+
+from bench import db
 
 RENDERS = int(os.environ.get("BENCH_WORKER_PDF_RENDERS", "1000"))
 GROWTH_FROM = 100
-
-
-def _setup() -> None:
-    from django.conf import settings
-
-    if settings.configured:
-        return
-    folder = Path(tempfile.mkdtemp(prefix="bench-worker-pdf-"))
-    os.environ["VAR_DIR"] = str(folder)
-    os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "exchange.settings")
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
 
 
 def _own_rss_kb() -> int:
@@ -56,7 +40,7 @@ def _own_rss_kb() -> int:
 
 
 def run() -> dict[str, object]:
-    _setup()
+    db.setup()
     from agreements import pdf, producing
     from bench.bench_pdf import _build_sla
 

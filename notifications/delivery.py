@@ -44,7 +44,9 @@ def outbox_deliver(*, outbox_id: int) -> Outbox | None:
             return row
         row.sent_at = timezone.now()
         row.last_error = ""
-        row.save(update_fields=["attempts", "sent_at", "last_error"])
+        if row.secret:
+            row.body = "(Not kept: it held a sign-in link.)"
+        row.save(update_fields=["attempts", "sent_at", "last_error", "body"])
         return row
 
 

@@ -26,6 +26,8 @@ class Outbox(models.Model):
     address = models.EmailField()
     subject = models.CharField(max_length=300)
     body = models.TextField()
+    # A body that grants something (a sign-in link) is blanked once it is sent.
+    secret = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     # When the next delivery attempt is due; the sweep re-enqueues rows left behind.
     next_attempt_at = models.DateTimeField()

@@ -40,6 +40,7 @@ def notice_send(
     body: str,
     key: str,
     kind: str,
+    secret: bool = False,
 ) -> list[Outbox]:
     """Queue the email ``subject``/``body`` to each person in ``to`` who has an address.
 
@@ -63,6 +64,7 @@ def notice_send(
                     address=person.email,
                     subject=subject,
                     body=body + SIGN_OFF,
+                    secret=secret,
                     next_attempt_at=now,
                 )
         except IntegrityError:  # queued by a concurrent transaction a moment ago

@@ -72,5 +72,6 @@ def notice_send(
         queued.append(row)
     ids = [row.pk for row in queued]
     if ids:
-        transaction.on_commit(lambda: tasks.enqueue_deliveries(ids))
+        # robust: the change has committed; if enqueueing fails, the sweep delivers later.
+        transaction.on_commit(lambda: tasks.enqueue_deliveries(ids), robust=True)
     return queued

@@ -5,6 +5,8 @@ Needs PostgreSQL, which the worker process and the tests can share.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.db import connection
 
@@ -64,8 +66,6 @@ def test_the_worker_keeps_the_timetable(meeting, org, database_queue):
                 "monitoring.tasks.send_daily_reminders",
             } <= paths:
                 break
-            import time
-
             time.sleep(0.3)
         else:
             raise AssertionError(f"timetable not enqueued: {paths}\n{worker.output}")

@@ -6,6 +6,36 @@ from agreements.models import SLAService
 from agreements.services import EDITABLE_FIELDS
 
 MAX_UPLOAD = 20 * 1024 * 1024
+MEASURE_HELP = {
+    "measure_what": "What is counted or timed, for example: invoices paid.",
+    "measure_threshold": "95 for 95%; 3 for at most 3 errors; 4 for 4 working hours. "
+    "Not needed for a deadline.",
+    "measure_direction": "For a plain number: which way is good.",
+    "measure_unit": "For a plain number, for example: orders.",
+    "measure_limit": "For a percentage within a time limit, for example 1 (working day).",
+    "measure_time_unit": "Working hours and days count only the organisation's office hours.",
+    "measured_by": "The person or role who records the measure.",
+}
+
+
+class MeasureConfirmForm(forms.ModelForm):
+    """How a target written only as text is to be read (the heads confirm it)."""
+
+    class Meta:
+        model = SLAService
+        fields = [
+            "measure_kind",
+            "measure_threshold",
+            "measure_direction",
+            "measure_unit",
+            "measure_limit",
+            "measure_time_unit",
+        ]
+        help_texts = MEASURE_HELP
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["measure_kind"].required = True
 
 
 class ServiceDetailsForm(forms.ModelForm):
@@ -13,15 +43,11 @@ class ServiceDetailsForm(forms.ModelForm):
         model = SLAService
         fields = EDITABLE_FIELDS
         widgets = {"review_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
-        help_texts = {
-            "measure_target": "For example 95, or ‘within 3 working days’.",
-            "measure_unit": "For example %, days, orders.",
-            "measured_by": "The person or role who records the measure.",
-        }
+        help_texts = MEASURE_HELP
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["measure_target"].required = True
+        self.fields["measure_kind"].required = True
         self.fields["measured_by"].required = True
         self.fields["review_date"].required = True
 

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from meetings.models import Frequency, Meeting, NeedItem, Origin
+from meetings.measures import MeasureFields
+from meetings.models import Meeting, NeedItem, Origin
 from organisation.models import Department
 
 DEFAULT_ESCALATION_ROUTE = (
@@ -99,8 +100,12 @@ class SLAVersion(models.Model):
         return bool(self.pdf_sha256)
 
 
-class SLAService(models.Model):
-    """One agreed service: what the provider gives the recipient, and how it is measured."""
+class SLAService(MeasureFields):
+    """One agreed service: what the provider gives the recipient, and how it is measured.
+
+    The measure's fields and meaning are shared with the request it came from
+    (``meetings.measures``).
+    """
 
     version = models.ForeignKey(SLAVersion, on_delete=models.CASCADE, related_name="services")
     position = models.PositiveIntegerField(default=0)
@@ -112,13 +117,6 @@ class SLAService(models.Model):
     service = models.CharField(max_length=300)
     level = models.CharField("service level", max_length=300, blank=True)
     milestones = models.TextField(blank=True)
-    measure_what = models.CharField("what is measured", max_length=300)
-    measure_target = models.CharField("target", max_length=120, blank=True)
-    measure_unit = models.CharField("unit", max_length=60, blank=True)
-    measure_frequency = models.CharField(
-        "how often", max_length=12, choices=Frequency.choices, default=Frequency.MONTHLY
-    )
-    measured_by = models.CharField("who measures", max_length=200, blank=True)
     start_date = models.DateField(null=True, blank=True)
     review_date = models.DateField(null=True, blank=True)
     origin = models.CharField(max_length=10, choices=Origin.choices)
@@ -142,12 +140,16 @@ class SLAService(models.Model):
     def __str__(self) -> str:
         return f"{self.service} ({self.provider} for {self.recipient})"
 
+    def clean(self) -> None:
+        self.tidy_measure()
+        self.clean_measure(required=False)
+
     @property
     def missing(self) -> list[str]:
         """The rough details still to complete before anyone can sign."""
         gaps = []
-        if not self.measure_target.strip():
-            gaps.append("a target")
+        if self.measure_needs_confirming or self.measure.problems():
+            gaps.append("a measure (its kind and target)")
         if not self.measured_by.strip():
             gaps.append("who measures")
         if self.start_date is None:

@@ -103,7 +103,8 @@ def build_exchange():
                     "value_estimate": 10000,
                     "service_level": "Within three working days",
                     "measure_what": "Share of orders with complete paperwork",
-                    "measure_target": "95%",
+                    "measure_kind": "share",
+                    "measure_threshold": 95,
                     "measure_frequency": "monthly",
                 },
             )

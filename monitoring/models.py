@@ -18,6 +18,11 @@ from agreements.models import SLAService
 class Measurement(models.Model):
     """The actual value of one measure for one period, and whether the target was met."""
 
+    class Source(models.TextChoices):
+        TYPED = "typed", "Typed in"
+        IMPORTED = "imported", "Imported from a file"
+        PUSHED = "pushed", "Sent by another system"
+
     service = models.ForeignKey(SLAService, on_delete=models.PROTECT, related_name="measurements")
     period_start = models.DateField()
     period_end = models.DateField(help_text="The next period's start (excluded).")
@@ -25,6 +30,7 @@ class Measurement(models.Model):
     value_text = models.CharField("actual value", max_length=120)
     met = models.BooleanField()
     note = models.TextField(blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.TYPED)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

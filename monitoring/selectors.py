@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from agreements import selectors as agreement_selectors
 from agreements.models import SLA, SLAService, SLAVersion, VersionStatus
+from meetings.measures import Measure
 from monitoring.models import Explanation, Measurement
 from monitoring.periods import Period, due_periods
-from monitoring.targets import Target, parse_target
 from organisation.models import Membership
 
 WINDOWS = (3, 6, 12)
@@ -58,7 +58,7 @@ class Compliance:
 @dataclass
 class MeasureRecord:
     service: SLAService
-    target: Target | None
+    measure: Measure
     rows: list[PeriodRow]
     compliance: list[Compliance] = field(default_factory=list)
 
@@ -138,7 +138,7 @@ def measure_record(
     ]
     return MeasureRecord(
         service=service,
-        target=parse_target(service.measure_target),
+        measure=service.measure,
         rows=rows,
         compliance=[compliance(rows, n) for n in WINDOWS],
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
@@ -19,9 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agreements.models import SLAService, VersionStatus
+from meetings.measures import MeasureError
 from monitoring import periods, permissions, selectors
 from monitoring.models import Explanation, Measurement, MeasurementChange
-from monitoring.targets import parse_number, parse_target
 from organisation.models import Membership
 from organisation.people import display_name
 
@@ -86,27 +86,38 @@ def _check_period(service: SLAService, period_start: dt.date, today: dt.date) ->
     return period
 
 
-def _judge(service: SLAService, value_text: str, met: bool | None) -> tuple[Decimal | None, bool]:
-    """The value read from the text, and met or missed (computed when the target has a number)."""
-    value_text = value_text.strip()
-    if not value_text:
+def _judge(
+    service: SLAService, value_text: str, met: bool | None
+) -> tuple[Decimal | None, bool, str]:
+    """The figure, met or missed, and the figure in words.
+
+    Met or missed is worked out from the measure (``meetings.measures``). Only a
+    measure not yet confirmed by the heads (its target was text that could not be
+    read) takes the recorder's word for it.
+    """
+    raw = str(value_text).strip()
+    if not raw:
         raise MonitoringError("Write the actual value.", status=400)
-    value = parse_number(value_text)
-    target = parse_target(service.measure_target)
-    if target is not None:
-        if value is None:
-            raise MonitoringError(
-                f"The target is “{service.measure_target}”: write the actual value as a number.",
-                status=400,
-            )
-        return value, target.is_met(value)
+    measure = service.measure
+    if measure.is_structured:
+        try:
+            value = measure.read_value(raw)
+        except MeasureError as error:
+            raise MonitoringError(str(error), status=400) from None
+        return value, measure.is_met(value), measure.value_words(value)
     if met is None:
         raise MonitoringError(
-            f"The target “{service.measure_target}” has no number to compare with: "
+            f"The target “{service.measure_target}” is not confirmed as a measure yet: "
             "say whether it was met.",
             status=400,
         )
-    return value, met
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        value = None
+    if value is not None and (not value.is_finite() or abs(value) >= Decimal("1e10")):
+        value = None
+    return value, met, raw
 
 
 def _snapshot(measurement: Measurement) -> dict[str, Any]:
@@ -117,13 +128,17 @@ def _snapshot(measurement: Measurement) -> dict[str, Any]:
     }
 
 
+def _with_source(snapshot: dict[str, Any], measurement: Measurement) -> dict[str, Any]:
+    return {**snapshot, "source": measurement.source}
+
+
 def _ask_for_explanation(measurement: Measurement) -> None:
     service = measurement.service
     _mail_on_commit(
         f"Missed: {service.measure_what} ({service.provider} for {service.recipient})",
         (
             f"The measure “{service.measure_what}” missed its target "
-            f"({service.measure_target}) for the period starting "
+            f"({service.measure.target_words()}) for the period starting "
             f"{measurement.period_start:%d %B %Y}: the actual value was {measurement.value_text}.\n\n"
             "Please record what happened, what is being done to fix it and how a repeat will be "
             f"prevented: {performance_url(service)}\n"
@@ -142,8 +157,13 @@ def measurement_record(
     met: bool | None = None,
     note: str = "",
     today: dt.date | None = None,
+    source: str = Measurement.Source.TYPED,
 ) -> Measurement:
-    """Record the actual value of a measure for one period that has ended."""
+    """Record the actual value of a measure for one period that has ended.
+
+    The same for a figure typed on the page, imported from a file or pushed by
+    another system (``source``): a miss asks the provider for an explanation.
+    """
     service = _service(service)
     if not permissions.can_record(by, service):
         raise MonitoringError(
@@ -154,22 +174,26 @@ def measurement_record(
     lineage = selectors.measurements_by_lineage([service.version.sla_id])
     if any(m.period_start == period.start for m in lineage.get(selectors.lineage_key(service), [])):
         raise MonitoringError("This period is already recorded: correct it instead.")
-    value, is_met = _judge(service, value_text, met)
+    value, is_met, words = _judge(service, value_text, met)
     measurement = Measurement(
         service=service,
         period_start=period.start,
         period_end=period.end,
         value=value,
-        value_text=value_text.strip(),
+        value_text=words,
         met=is_met,
         note=note.strip(),
+        source=source,
         recorded_by=by,
         recorded_at=timezone.now(),
     )
     measurement.full_clean()
     measurement.save()
     MeasurementChange.objects.create(
-        measurement=measurement, by=by, kind="recorded", after=_snapshot(measurement)
+        measurement=measurement,
+        by=by,
+        kind="recorded",
+        after=_with_source(_snapshot(measurement), measurement),
     )
     if not is_met:
         _ask_for_explanation(measurement)
@@ -185,6 +209,7 @@ def measurement_correct(
     reason: str,
     met: bool | None = None,
     note: str | None = None,
+    source: str = Measurement.Source.TYPED,
 ) -> Measurement:
     """Correct a recorded value; the history keeps who, when, before and after."""
     measurement = Measurement.objects.select_for_update().get(pk=measurement.pk)
@@ -198,8 +223,8 @@ def measurement_correct(
         raise MonitoringError("Say why the value is corrected.", status=400)
     before = _snapshot(measurement)
     was_met = measurement.met
-    measurement.value, measurement.met = _judge(service, value_text, met)
-    measurement.value_text = value_text.strip()
+    measurement.value, measurement.met, measurement.value_text = _judge(service, value_text, met)
+    measurement.source = source
     if note is not None:
         measurement.note = note.strip()
     after = _snapshot(measurement)
@@ -213,7 +238,7 @@ def measurement_correct(
         by=by,
         kind="corrected",
         before=before,
-        after=after,
+        after=_with_source(after, measurement),
         reason=reason.strip(),
     )
     if was_met and not measurement.met:

@@ -60,18 +60,23 @@ def _page_url(sla: SLA, service: SLAService | None = None) -> str:
 
 
 def _row_forms(
-    row: selectors.PeriodRow, service_pk: int, can_record: bool, can_respond: bool
+    row: selectors.PeriodRow,
+    record: selectors.MeasureRecord,
+    can_record: bool,
+    can_respond: bool,
 ) -> dict[str, Any]:
     """A period with the forms its viewer may use, each with its own field ids."""
-    key = f"{service_pk}_{row.period.start:%Y%m%d}"
+    key = f"{record.service.pk}_{row.period.start:%Y%m%d}"
     measurement = row.measurement
     forms: dict[str, Any] = {"row": row}
     if measurement is None:
         if can_record:
-            forms["record_form"] = RecordForm(auto_id=f"id_record_{key}_%s")
+            forms["record_form"] = RecordForm(auto_id=f"id_record_{key}_%s", measure=record.measure)
         return forms
     if can_record:
-        forms["correct_form"] = CorrectForm(auto_id=f"id_correct_{measurement.pk}_%s")
+        forms["correct_form"] = CorrectForm(
+            auto_id=f"id_correct_{measurement.pk}_%s", measure=record.measure
+        )
         if row.needs_explanation:
             forms["explanation_form"] = ExplanationForm(auto_id=f"id_explain_{measurement.pk}_%s")
     if can_respond and row.awaiting_answer:
@@ -91,7 +96,7 @@ def performance_context(request: HttpRequest, sla: SLA, **extra: Any) -> dict[st
                 "record": record,
                 "chart": charts.chart_for(record),
                 "rows": [
-                    _row_forms(row, record.service.pk, can_record, can_respond)
+                    _row_forms(row, record, can_record, can_respond)
                     for row in reversed(record.rows)
                 ],
                 "can_record": can_record,
@@ -188,7 +193,7 @@ def record(request: HttpRequest, pk: int, service_pk: int) -> HttpResponse:
             period_start=data["period_start"],
             by=request.user,
             value_text=data["value_text"],
-            met=data["met"],
+            met=data.get("met"),
             note=data["note"],
         )
 
@@ -214,7 +219,7 @@ def correct(request: HttpRequest, pk: int, measurement_pk: int) -> HttpResponse:
             measurement=measurement,
             by=request.user,
             value_text=data["value_text"],
-            met=data["met"],
+            met=data.get("met"),
             reason=data["reason"],
         )
 

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agreements', '0001_initial'),
-        ('organisation', '0002_working_calendar'),
+        ('organisation', '0003_working_calendar'),
     ]
 
     operations = [

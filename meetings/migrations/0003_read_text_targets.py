@@ -14,7 +14,7 @@ def read_targets(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("meetings", "0002_structured_measure"),
-        ("organisation", "0002_working_calendar"),
+        ("organisation", "0003_working_calendar"),
     ]
 
     operations = [migrations.RunPython(read_targets, migrations.RunPython.noop)]

@@ -18,7 +18,7 @@ def office_hours(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organisation', '0001_initial'),
+        ('organisation', '0002_people_and_invitations'),
     ]
 
     operations = [

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import secrets
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -21,8 +22,8 @@ from django.utils import timezone
 from agreements.models import SLAService, VersionStatus
 from meetings.measures import MeasureError
 from monitoring import periods, permissions, selectors
-from monitoring.models import Explanation, Measurement, MeasurementChange
-from organisation.models import Membership
+from monitoring.models import ApiToken, Explanation, Measurement, MeasurementChange
+from organisation.models import Department, Membership
 from organisation.people import display_name
 
 logger = logging.getLogger(__name__)
@@ -339,3 +340,97 @@ def explanation_respond(
             _emails(service.provider_id),
         )
     return explanation
+
+
+# --- figures from files and other systems ------------------------------------------------
+
+
+def _existing(service: SLAService, period_start: dt.date) -> Measurement | None:
+    lineage = selectors.measurements_by_lineage([service.version.sla_id])
+    return next(
+        (
+            m
+            for m in lineage.get(selectors.lineage_key(service), [])
+            if m.period_start == period_start
+        ),
+        None,
+    )
+
+
+@transaction.atomic
+def measurement_put(
+    *,
+    service: SLAService,
+    period_start: dt.date,
+    by: AbstractBaseUser,
+    value_text: str,
+    source: str,
+    note: str = "",
+    reason: str,
+    today: dt.date | None = None,
+) -> tuple[Measurement, str]:
+    """Record a period's figure, or correct it if it is recorded already (an import or a
+    push of the same period again). Returns the measurement and "recorded", "corrected"
+    or "unchanged"."""
+    service = _service(service)
+    existing = _existing(service, period_start)
+    if existing is None:
+        measurement = measurement_record(
+            service=service,
+            period_start=period_start,
+            by=by,
+            value_text=value_text,
+            note=note,
+            today=today,
+            source=source,
+        )
+        return measurement, "recorded"
+    before = _snapshot(existing)
+    measurement = measurement_correct(
+        measurement=existing,
+        by=by,
+        value_text=value_text,
+        reason=reason,
+        note=note if note else None,
+        source=source,
+    )
+    return measurement, "unchanged" if _snapshot(measurement) == before else "corrected"
+
+
+@transaction.atomic
+def api_token_create(
+    *, department: Department, by: AbstractBaseUser, name: str
+) -> tuple[ApiToken, str]:
+    """A new key for ``department``: returns it with the token, which is never shown again."""
+    if not permissions.can_manage_tokens(by, department):
+        raise MonitoringError(
+            f"Only the head of {department.name} makes its keys for other systems.", status=403
+        )
+    name = name.strip()
+    if not name:
+        raise MonitoringError("Name the system that will use the key.", status=400)
+    token = f"{ApiToken.PREFIX}{secrets.token_urlsafe(32)}"
+    api_token = ApiToken(
+        department=department,
+        name=name,
+        token_sha256=ApiToken.digest(token),
+        hint=token[: len(ApiToken.PREFIX) + 4],
+        created_by=by,
+    )
+    api_token.full_clean()
+    api_token.save()
+    return api_token, token
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, by: AbstractBaseUser) -> ApiToken:
+    token = ApiToken.objects.select_for_update().select_related("department").get(pk=token.pk)
+    if not permissions.can_manage_tokens(by, token.department):
+        raise MonitoringError(
+            f"Only the head of {token.department.name} revokes its keys.", status=403
+        )
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.revoked_by = by
+        token.save(update_fields=["revoked_at", "revoked_by"])
+    return token

@@ -28,10 +28,10 @@ from monitoring.forms import (
     ReviewForm,
     ReviewRequestForm,
 )
-from monitoring.models import CalendarToken, Explanation, Measurement
+from monitoring.models import ApiToken, CalendarToken, Explanation, Measurement
 from monitoring.services import MonitoringError
 from organisation import permissions as org
-from organisation.models import OrgRole
+from organisation.models import Membership, OrgRole
 
 
 def get_sla_for(user, pk: int) -> SLA:
@@ -277,7 +277,14 @@ def overview(request: HttpRequest) -> HttpResponse:
     if sort.lstrip("-") not in selectors.SORTS:
         sort = "issues"
     summaries = selectors.overview(request.user, sort=sort)
-    context = {"summaries": summaries, "sort": sort, "manager": org.is_manager(request.user)}
+    context = {
+        "summaries": summaries,
+        "sort": sort,
+        "manager": org.is_manager(request.user),
+        "is_head": Membership.objects.filter(
+            user=request.user, role=Membership.Role.HEAD
+        ).exists(),
+    }
     return render(request, "monitoring/overview.html", context)
 
 
@@ -401,3 +408,46 @@ def meeting_ics(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     if not meeting_permissions.can_view_meeting(request.user, meeting):
         raise PermissionDenied("This exchange is not yours to see.")
     return _ics(ics.calendar_for_meeting(meeting), f"exchange-{meeting.pk}.ics")
+
+
+# --- keys for other systems ------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """A head's keys for their department's other systems: make one (shown once), revoke."""
+    departments = [
+        m.department
+        for m in Membership.objects.filter(
+            user=request.user, role=Membership.Role.HEAD
+        ).select_related("department")
+    ]
+    if not departments:
+        raise PermissionDenied("Only a department's head makes keys for other systems.")
+    context: dict[str, Any] = {"departments": departments}
+    status = 200
+    if request.method == "POST":
+        try:
+            if "revoke" in request.POST:
+                token = get_object_or_404(
+                    ApiToken, pk=request.POST.get("revoke"), department__in=departments
+                )
+                services.api_token_revoke(token=token, by=request.user)
+                messages.success(request, f"“{token.name}” revoked: it no longer works.")
+                return redirect("monitoring:api_tokens")
+            department = next(
+                (d for d in departments if str(d.pk) == request.POST.get("department")),
+                departments[0],
+            )
+            made, secret = services.api_token_create(
+                department=department, by=request.user, name=request.POST.get("name", "")
+            )
+            context.update(new_token=made, secret=secret)
+        except MonitoringError as refusal:
+            context["refusal"], status = refusal.message, refusal.status
+    context["tokens"] = ApiToken.objects.filter(department__in=departments).select_related(
+        "department", "created_by"
+    )[:200]
+    context["api_url"] = request.build_absolute_uri("/api/v1/")
+    return render(request, "monitoring/api_tokens.html", context, status=status)

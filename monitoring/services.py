@@ -367,6 +367,7 @@ def measurement_put(
     source: str,
     note: str = "",
     reason: str,
+    met: bool | None = None,
     today: dt.date | None = None,
 ) -> tuple[Measurement, str]:
     """Record a period's figure, or correct it if it is recorded already (an import or a
@@ -380,6 +381,7 @@ def measurement_put(
             period_start=period_start,
             by=by,
             value_text=value_text,
+            met=met,
             note=note,
             today=today,
             source=source,
@@ -391,6 +393,7 @@ def measurement_put(
         by=by,
         value_text=value_text,
         reason=reason,
+        met=met,
         note=note if note else None,
         source=source,
     )

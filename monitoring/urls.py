@@ -13,6 +13,7 @@ urlpatterns = [
     path("keys/", views.api_tokens, name="api_tokens"),
     path("agreements/<int:pk>/", views.performance, name="performance"),
     path("agreements/<int:pk>/review/", views.review, name="review"),
+    path("agreements/<int:pk>/import/", views.import_file, name="import"),
     path("agreements/<int:pk>/report.pdf", views.report_pdf, name="report"),
     path("agreements/<int:pk>/services/<int:service_pk>/record/", views.record, name="record"),
     path(

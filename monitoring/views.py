@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from agreements.models import SLA, SLAService
 from meetings import permissions as meeting_permissions
 from meetings.models import Meeting
-from monitoring import charts, ics, permissions, report, selectors, services
+from monitoring import charts, ics, imports, permissions, report, selectors, services
 from monitoring import review as review_service
 from monitoring.forms import (
     CorrectForm,
@@ -108,6 +109,7 @@ def performance_context(request: HttpRequest, sla: SLA, **extra: Any) -> dict[st
         "meeting": sla.meeting,
         "version": selectors.signed_version(sla),
         "measures": measures,
+        "can_import": any(m["can_record"] for m in measures),
         "can_review": review_service.can_open_review(user, sla)
         or review_service.can_request_review(user, sla),
     }
@@ -281,9 +283,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "summaries": summaries,
         "sort": sort,
         "manager": org.is_manager(request.user),
-        "is_head": Membership.objects.filter(
-            user=request.user, role=Membership.Role.HEAD
-        ).exists(),
+        "is_head": Membership.objects.filter(user=request.user, role=Membership.Role.HEAD).exists(),
     }
     return render(request, "monitoring/overview.html", context)
 
@@ -451,3 +451,60 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     )[:200]
     context["api_url"] = request.build_absolute_uri("/api/v1/")
     return render(request, "monitoring/api_tokens.html", context, status=status)
+
+
+# --- importing a file of measurements ----------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload a CSV or XLSX, see each row's result or errors, then confirm to save them all."""
+    sla = get_sla_for(request.user, pk)
+    version = selectors.signed_version(sla)
+    in_force = list(selectors.measured_services(version)) if version else []
+    mine = [s for s in in_force if permissions.can_record(request.user, s)]
+    if not mine:
+        raise PermissionDenied("Only the providing department imports its figures.")
+    context: dict[str, Any] = {"sla": sla, "meeting": sla.meeting, "services": mine}
+    today = timezone.localdate()
+    if request.method == "GET":
+        return render(request, "monitoring/import.html", context)
+    if "confirm" in request.POST:
+        try:
+            filename, rows = imports.unsign(request.POST.get("rows", ""))
+        except signing.BadSignature:
+            context["refusal"] = "That preview has expired or was changed: upload the file again."
+            return render(request, "monitoring/import.html", context, status=400)
+        preview = imports.check(
+            services_in_force=in_force, user=request.user, filename=filename, rows=rows, today=today
+        )
+        try:
+            counts = imports.apply(preview=preview, user=request.user, today=today)
+        except MonitoringError as refusal:
+            context.update(preview=preview, refusal=refusal.message)
+            return render(request, "monitoring/import.html", context, status=refusal.status)
+        messages.success(
+            request,
+            f"Imported from {filename}: {counts['recorded']} recorded, {counts['corrected']} "
+            f"corrected, {counts['unchanged']} unchanged.",
+        )
+        return redirect(_page_url(sla))
+    upload = request.FILES.get("file")
+    if upload is None:
+        context["refusal"] = "Choose a CSV or XLSX file."
+        return render(request, "monitoring/import.html", context, status=400)
+    if upload.size > imports.MAX_BYTES:
+        context["refusal"] = "The file is over 2 MB: split it by period."
+        return render(request, "monitoring/import.html", context, status=400)
+    preview = imports.preview_file(
+        services_in_force=in_force,
+        user=request.user,
+        filename=upload.name,
+        data=upload.read(),
+        today=today,
+    )
+    context["preview"] = preview
+    return render(
+        request, "monitoring/import.html", context, status=200 if preview.is_valid else 400
+    )

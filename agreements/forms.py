@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from agreements.models import SLAService
+from agreements.models import SLAService, SLAVersion
 from agreements.services import EDITABLE_FIELDS
 
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -87,3 +87,23 @@ class VerifyForm(forms.Form):
         if document.size > MAX_UPLOAD:
             raise forms.ValidationError("That file is over 20 MB; an agreement PDF is far smaller.")
         return document
+
+
+class StatusRulesForm(forms.ModelForm):
+    """How the agreement's standing is judged: on track, at risk or breached."""
+
+    class Meta:
+        model = SLAVersion
+        fields = ["status_window", "at_risk_below", "breached_below"]
+        widgets = {
+            "status_window": forms.NumberInput(attrs={"min": 1, "max": 12}),
+            "at_risk_below": forms.NumberInput(attrs={"min": 1, "max": 100}),
+            "breached_below": forms.NumberInput(attrs={"min": 0, "max": 100}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        risk, breach = cleaned.get("at_risk_below"), cleaned.get("breached_below")
+        if risk is not None and breach is not None and breach > risk:
+            self.add_error("breached_below", "“Breached below” is at most “at risk below”.")
+        return cleaned

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -70,6 +71,25 @@ class SLAVersion(models.Model):
     )
     reason = models.CharField(max_length=300, help_text="Why this version exists.")
     escalation_route = models.TextField(default=DEFAULT_ESCALATION_ROUTE)
+    # How the agreement's standing is judged (the heads agree these with the terms).
+    status_window = models.PositiveSmallIntegerField(
+        "periods looked at",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="The standing looks at each measure's last this many periods.",
+    )
+    at_risk_below = models.PositiveSmallIntegerField(
+        "at risk below (%)",
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="A measure met in fewer of those periods than this puts the agreement at risk.",
+    )
+    breached_below = models.PositiveSmallIntegerField(
+        "breached below (%)",
+        default=70,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="A measure met in fewer of those periods than this breaches the agreement.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -86,6 +106,11 @@ class SLAVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["sla", "number"], name="one_version_number_per_sla"),
             models.CheckConstraint(condition=Q(number__gte=1), name="sla_version_number_positive"),
+            models.CheckConstraint(
+                condition=Q(breached_below__lte=models.F("at_risk_below")),
+                name="sla_breach_threshold_below_risk",
+                violation_error_message="“Breached below” is at most “at risk below”.",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -161,6 +161,11 @@ def canonical_content(version: SLAVersion) -> dict[str, Any]:
         "services": services,
         "escalations": escalations,
         "escalation_route": version.escalation_route,
+        "status_rules": {
+            "periods": version.status_window,
+            "at_risk_below": version.at_risk_below,
+            "breached_below": version.breached_below,
+        },
     }
 
 
@@ -410,6 +415,45 @@ def sla_service_update(
     return service
 
 
+STATUS_RULES = ["status_window", "at_risk_below", "breached_below"]
+
+
+@transaction.atomic
+def sla_status_rules_update(
+    *, version: SLAVersion, by: AbstractBaseUser, data: dict[str, Any]
+) -> SLAVersion:
+    """The heads agree how the agreement's standing (on track, at risk, breached) is judged."""
+    sla = _lock(version.sla_id)
+    version = _editable_version(sla, version)
+    if not permissions.can_edit_sla(by, sla):
+        raise AgreementError(
+            "Only the two heads and the facilitator can complete the agreement.", status=403
+        )
+    before = {f: getattr(version, f) for f in STATUS_RULES}
+    for name in STATUS_RULES:
+        if name in data:
+            setattr(version, name, data[name])
+    after = {f: getattr(version, f) for f in STATUS_RULES}
+    if before == after:
+        return version
+    version.full_clean(exclude=["pdf"])
+    version.save(update_fields=STATUS_RULES)
+    _record(
+        version,
+        by=by,
+        kind="status_rules_edited",
+        description=(
+            f"{_name(by)} set the standing rules: over the last {version.status_window} "
+            f"periods, at risk below {version.at_risk_below}%, breached below "
+            f"{version.breached_below}%."
+        ),
+        before=before,
+        after=after,
+    )
+    _clear_signatures(version, by=by, why=f"{_name(by)} changed the standing rules")
+    return version
+
+
 @transaction.atomic
 def sla_measure_confirm(
     *, service: SLAService, by: AbstractBaseUser, data: dict[str, Any]
@@ -550,6 +594,9 @@ def _copy_as_amendment(signed: SLAVersion, *, by: AbstractBaseUser | None, reaso
         number=signed.number + 1,
         reason=reason,
         escalation_route=signed.escalation_route,
+        status_window=signed.status_window,
+        at_risk_below=signed.at_risk_below,
+        breached_below=signed.breached_below,
         created_by=by,
     )
     for service in signed.services.all():

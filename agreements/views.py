@@ -20,6 +20,7 @@ from agreements.forms import (
     MeasureConfirmForm,
     ServiceDetailsForm,
     SignForm,
+    StatusRulesForm,
     VerifyForm,
 )
 from agreements.models import SLA, SLAService, SLAVersion
@@ -93,6 +94,7 @@ def _detail_context(request: HttpRequest, version: SLAVersion, **extra: Any) -> 
     }
     context.setdefault("sign_form", SignForm(initial={"content_sha256": context["content_sha256"]}))
     context.setdefault("amend_form", AmendForm())
+    context.setdefault("rules_form", StatusRulesForm(instance=version, auto_id="id_rules_%s"))
     context.update(extra)
     return context
 
@@ -190,6 +192,33 @@ def service_edit(request: HttpRequest, pk: int, number: int, service_pk: int) ->
         context,
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+@require_POST
+def status_rules(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """The heads set how the agreement's standing is judged (in a draft)."""
+    version = get_version_for(request.user, pk, number)
+    if not permissions.can_edit_sla(request.user, version.sla):
+        raise PermissionDenied("Only the two heads and the facilitator can complete the agreement.")
+    form = StatusRulesForm(
+        request.POST, instance=SLAVersion.objects.get(pk=version.pk), auto_id="id_rules_%s"
+    )
+    if form.is_valid():
+        try:
+            services.sla_status_rules_update(
+                version=version, by=request.user, data=form.cleaned_data
+            )
+        except AgreementError as refusal:
+            context = _detail_context(request, version, refusal=refusal.message)
+            return render(request, "agreements/sla_detail.html", context, status=refusal.status)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Standing rules saved.")
+            return redirect(permissions.version_url(version))
+    context = _detail_context(request, version, rules_form=form)
+    return render(request, "agreements/sla_detail.html", context, status=400)
 
 
 def _confirm_measure(

@@ -109,6 +109,7 @@ def performance_context(request: HttpRequest, sla: SLA, **extra: Any) -> dict[st
         "meeting": sla.meeting,
         "version": selectors.signed_version(sla),
         "measures": measures,
+        "standing": selectors.standing(selectors.signed_version(sla), records),
         "can_import": any(m["can_record"] for m in measures),
         "can_review": review_service.can_open_review(user, sla)
         or review_service.can_request_review(user, sla),

@@ -424,9 +424,11 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
             user=request.user, role=Membership.Role.HEAD
         ).select_related("department")
     ]
-    if not departments:
-        raise PermissionDenied("Only a department's head makes keys for other systems.")
     context: dict[str, Any] = {"departments": departments}
+    if not departments:
+        if request.method == "POST":
+            raise PermissionDenied("Only a department's head makes keys for other systems.")
+        return render(request, "monitoring/api_tokens.html", context)
     status = 200
     if request.method == "POST":
         try:

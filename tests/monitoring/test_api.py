@@ -199,7 +199,8 @@ def test_a_head_makes_and_revokes_keys_on_the_page(demo, as_user):
     token = ApiToken.objects.get(name="Zammad")
     listed = as_user(people.sam).get("/monitoring/keys/")
     assert "Zammad" in listed.readable and "Copy it now" not in listed.readable
-    assert as_user(people.sean).get("/monitoring/keys/").status_code == 403
+    assert "Only a department's head" in as_user(people.sean).get("/monitoring/keys/").readable
+    assert as_user(people.sean).post("/monitoring/keys/", {"name": "x"}).status_code == 403
     assert as_user(people.fiona).post("/monitoring/keys/", {"revoke": token.pk}).status_code == 404
     as_user(people.sam).post("/monitoring/keys/", {"revoke": token.pk})
     token.refresh_from_db()

@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from agreements import selectors, services
 from agreements.models import MONITORING_CLAUSE, SLAVersion
+from meetings import permissions as meeting_permissions
 from meetings.models import Event
+from meetings.rules import Role
 
 
 @functools.cache
@@ -76,14 +78,19 @@ def sla_pdf(version: SLAVersion) -> bytes:
     return html_to_pdf(sla_html(version))
 
 
-def minutes_html(meeting) -> str:
-    events = Event.objects.filter(meeting=meeting).select_related("actor", "item").order_by("seq")
+def minutes_html(meeting, role: Role | None) -> str:
+    """The minutes as whoever plays ``role`` in ``meeting`` may read them."""
+    events = (
+        Event.objects.filter(meeting=meeting)
+        .select_related("actor", "item__need_list")
+        .order_by("seq")
+    )
     return render_to_string(
         "agreements/print/minutes.html",
         {
             "css": print_css(),
             "meeting": meeting,
-            "events": events,
+            "events": meeting_permissions.record_for(events, role, meeting),
             "printed_at": timezone.now(),
         },
     )

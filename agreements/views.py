@@ -265,9 +265,10 @@ def minutes_pdf(request: HttpRequest, meeting_pk: int) -> HttpResponse:
         Meeting.objects.select_related("department_a", "department_b", "facilitator"),
         pk=meeting_pk,
     )
-    if not meeting_permissions.can_view_meeting(request.user, meeting):
+    role = meeting_permissions.meeting_role(request.user, meeting)
+    if role is None:
         raise PermissionDenied("These minutes are not yours to see.")
-    data = pdf.html_to_pdf(pdf.minutes_html(meeting))
+    data = pdf.html_to_pdf(pdf.minutes_html(meeting, role))
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="minutes-{meeting.pk}.pdf"'
     return response

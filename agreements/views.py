@@ -107,7 +107,10 @@ def sla_detail(request: HttpRequest, pk: int, number: int | None = None) -> Http
 @require_GET
 def for_meeting(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     """The agreement a closed exchange produced (a review's: the version it developed)."""
-    sla_id = selectors.sla_id_for(get_object_or_404(Meeting, pk=meeting_pk))
+    meeting = get_object_or_404(Meeting, pk=meeting_pk)
+    if not meeting_permissions.can_view_meeting(request.user, meeting):
+        raise PermissionDenied("This exchange is between other departments.")
+    sla_id = selectors.sla_id_for(meeting)
     if sla_id is None:
         raise Http404("This exchange has not produced an agreement yet.")
     return redirect("agreements:detail", pk=get_sla_for(request.user, sla_id).pk)

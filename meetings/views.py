@@ -317,7 +317,13 @@ AUDIENCES = ["facilitator", "head_a", "member_a", "head_b", "member_b", "observe
 
 
 def audience_for(user, meeting: Meeting) -> str:
-    """Which rendering of the meeting this person sees (one per role)."""
+    """Which rendering of the meeting this person sees (one per role).
+
+    Everything the page shows is decided from the role alone (``meeting_context``,
+    ``permissions.may_read_item``, ``permissions.record_for``), so everyone in one
+    audience may read the same things; a rule that looks at more than the role
+    needs an audience of its own here.
+    """
     role = permissions.meeting_role(user, meeting)
     return str(role) if role else "observer"
 

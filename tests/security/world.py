@@ -217,12 +217,12 @@ def _prepare(meeting: Meeting, people: dict, canaries: Canaries, final: str) -> 
             services.need_item_add(need_list=lists[side], by=heads[side], data=data)
         # Added, edited, then removed before the meeting: never presented, so its
         # record lines stay private to the department for good.
-        removed = services.need_item_add(
-            need_list=lists[side],
-            by=heads[side],
-            data=_text_fields(canaries, readers[side], f"{final}.{side}.removed"),
-        )
-        edited = _text_fields(canaries, readers[side], f"{final}.{side}.edited")
+        # (Only its name is in the record: the other fields are nowhere to be read.)
+        first = _plain(side, 9) | {
+            "service": canaries.new(readers[side], f"{final}.{side}.removed.service")
+        }
+        removed = services.need_item_add(need_list=lists[side], by=heads[side], data=first)
+        edited = first | {"service": canaries.new(readers[side], f"{final}.{side}.edited.service")}
         removed = services.need_item_update(item=removed, by=heads[side], data=edited, version=1)
         services.need_item_move(item=removed, by=heads[side], offset=-1)
         services.need_item_remove(item=removed, by=heads[side])

@@ -22,6 +22,7 @@ urlpatterns = [
     path("escalations/", include("escalation.urls")),
     path("agreements/", include("agreements.urls")),
     path("monitoring/", include("monitoring.urls")),
+    path("organisation/", include("organisation.urls")),
     path("admin/", admin.site.urls),
 ]
 

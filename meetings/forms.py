@@ -34,7 +34,7 @@ class ScheduleForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["facilitator"].queryset = (
             get_user_model()
-            .objects.filter(org_roles__role=OrgRole.Role.FACILITATOR)
+            .objects.filter(org_roles__role=OrgRole.Role.FACILITATOR, is_active=True)
             .order_by("first_name", "last_name")
         )
         self.fields["facilitator"].label_from_instance = display_name

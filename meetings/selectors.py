@@ -3,27 +3,49 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import (
+    CharField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    StringAgg,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Cast, Concat
 
 from meetings import permissions
-from meetings.models import Event, Meeting, NeedItem, NeedList, Remark, Step, Summary
+from meetings.models import (
+    Event,
+    ItemStatus,
+    Meeting,
+    Move,
+    NeedItem,
+    NeedList,
+    Remark,
+    Step,
+    Summary,
+)
 from organisation import permissions as org
 from organisation.models import Membership
 
 
-def meeting_with_everything(pk: int, *, lock: bool = False) -> Meeting:
-    """One meeting with everything its screens and rules look at, in a fixed number of queries."""
+def _everything() -> list:
+    """The prefetches of everything a meeting's screens and rules look at."""
     items = (
         NeedItem.objects.select_related("escalation")
         .order_by("position", "id")
         .prefetch_related(
-            Prefetch("summaries", queryset=Summary.objects.order_by("round")),
-            "moves",
+            Prefetch(
+                "summaries",
+                queryset=Summary.objects.select_related("author", "verdict_by").order_by("round"),
+            ),
+            Prefetch("moves", queryset=Move.objects.select_related("author")),
         )
     )
-    queryset = Meeting.objects.select_related(
-        "department_a", "department_b", "facilitator", "current_item"
-    ).prefetch_related(
+    return [
         Prefetch(
             "need_lists",
             queryset=NeedList.objects.select_related("department", "ready_by").prefetch_related(
@@ -35,10 +57,61 @@ def meeting_with_everything(pk: int, *, lock: bool = False) -> Meeting:
             queryset=Remark.objects.select_related("author", "answered_by", "struck_by"),
         ),
         "acknowledgements",
-    )
+    ]
+
+
+def meeting_with_everything(pk: int, *, lock: bool = False) -> Meeting:
+    """One meeting with everything its screens and rules look at, in a fixed number of queries."""
+    queryset = Meeting.objects.select_related(
+        "department_a", "department_b", "facilitator", "current_item"
+    ).prefetch_related(*_everything())
     if lock:
         queryset = queryset.select_for_update(of=("self",))
     return queryset.get(pk=pk)
+
+
+def with_everything(meeting: Meeting) -> Meeting:
+    """``meeting_with_everything`` for a meeting already loaded (with its departments)."""
+    prefetch_related_objects([meeting], *_everything())
+    return meeting
+
+
+def meeting_for_page(pk: int) -> QuerySet[Meeting]:
+    """The meeting as its page's permission checks need it, with what its regions depend on.
+
+    One query: the departments and facilitator, and ``page_version``: every change
+    to a meeting is recorded as an event, so its latest event (number and time)
+    stands for all of them; an escalation moves on in its own app, so the state of
+    each escalated request is part of it too (in no set order: SQLite cannot order
+    an aggregate; another order only costs a rendering).
+    """
+    latest = Event.objects.filter(meeting=OuterRef("pk")).order_by("-seq")
+    escalations = (
+        NeedItem.objects.filter(need_list__meeting=OuterRef("pk"), status=ItemStatus.ESCALATED)
+        .order_by()
+        .values("need_list__meeting")
+        .annotate(
+            states=StringAgg(
+                Concat(Cast("pk", CharField()), Value(":"), "escalation__state"),
+                Value(","),
+            )
+        )
+        .values("states")
+    )
+    return (
+        Meeting.objects.filter(pk=pk)
+        .select_related("department_a", "department_b", "facilitator", "current_item")
+        .annotate(
+            latest_seq=Subquery(latest.values("seq")[:1]),
+            latest_at=Subquery(latest.values("at")[:1]),
+            escalation_states=Subquery(escalations),
+        )
+    )
+
+
+def page_version(meeting: Meeting) -> tuple:
+    """What the page's regions depend on (see ``meeting_for_page``, which loads it)."""
+    return (meeting.latest_seq or 0, meeting.latest_at, meeting.escalation_states or "")
 
 
 def meetings_for_user(user: AbstractBaseUser) -> QuerySet[Meeting]:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
@@ -24,10 +29,13 @@ from organisation import permissions as org
 # --- scoped fetch helpers ---------------------------------------------------------------
 
 
-def get_meeting_for(user, pk: int) -> Meeting:
+def get_meeting_for(user, pk: int, *, queryset: QuerySet[Meeting] | None = None) -> Meeting:
     """The meeting, if ``user`` may see it; 404 if there is none, 403 if it is not theirs."""
     meeting = get_object_or_404(
-        Meeting.objects.select_related("department_a", "department_b", "facilitator"), pk=pk
+        queryset
+        if queryset is not None
+        else Meeting.objects.select_related("department_a", "department_b", "facilitator"),
+        pk=pk,
     )
     if not permissions.can_view_meeting(user, meeting):
         raise PermissionDenied("This exchange is between other departments.")
@@ -328,9 +336,16 @@ def audience_for(user, meeting: Meeting) -> str:
     return str(role) if role else "observer"
 
 
-def load_meeting(meeting_pk: int) -> Meeting:
-    """The meeting with everything its page shows, for any number of audiences."""
-    meeting = selectors.meeting_with_everything(meeting_pk)
+def load_meeting(meeting_pk: int, meeting: Meeting | None = None) -> Meeting:
+    """The meeting with everything its page shows, for any number of audiences.
+
+    ``meeting``, already loaded for the permission checks, is completed rather
+    than read again.
+    """
+    if meeting is not None and meeting.pk == meeting_pk:
+        meeting = selectors.with_everything(meeting)
+    else:
+        meeting = selectors.meeting_with_everything(meeting_pk)
     meeting.recent_events = list(selectors.events_for(meeting).order_by("-seq")[:8])
     return meeting
 
@@ -488,19 +503,66 @@ def render_regions_many(meeting_id: int, audiences: list[str]) -> dict[str, dict
             meeting_id, _role_for_audience(audience), meeting=meeting, live_render=True
         )
         rendered[audience] = {
-            name: render_to_string(f"meetings/meeting.html#{name}", context)
-            for name in ("stage", "requests", "record")
+            name: render_to_string(f"meetings/meeting.html#{name}", context) for name in REGIONS
         }
     return rendered
+
+
+# --- the page's regions, kept per audience until the meeting changes --------------------
+
+REGIONS = ("stage", "requests", "record")
+CSRF_PLACEHOLDER = "csrf-token-placeholder-00000000000000000000000000000000000000000"
+PAGE_REGIONS_KEPT = 60  # (meeting, audience) renderings kept in each server process
+_page_regions: OrderedDict[tuple[int, str], tuple[tuple, int, dict[str, str]]] = OrderedDict()
+_page_regions_lock = threading.Lock()
+
+
+def page_regions(meeting: Meeting, role: Role | None) -> tuple[dict[str, str], int]:
+    """The page's live regions for whoever plays ``role``, and the event they show.
+
+    What a region shows depends only on the meeting and the audience (the same
+    rendering goes to every live screen of that audience), so one rendering per
+    audience serves everyone until the meeting changes (``selectors.page_version``).
+    The forms' CSRF tokens are a placeholder here; ``meeting_detail`` puts in the
+    reader's own. ``meeting`` comes from ``selectors.meeting_for_page``. Should a
+    region ever show something to one person and not to another of the same
+    audience, that must become part of the key (and of the live screens' audience).
+    """
+    audience = str(role) if role else "observer"
+    key, version = (meeting.pk, audience), selectors.page_version(meeting)
+    with _page_regions_lock:
+        kept = _page_regions.get(key)
+        if kept is not None and kept[0] == version:
+            _page_regions.move_to_end(key)
+            return kept[2], kept[1]
+    full = load_meeting(meeting.pk, meeting)
+    context = meeting_context(meeting.pk, role, meeting=full, csrf_token=CSRF_PLACEHOLDER)
+    regions = {name: render_to_string(f"meetings/meeting.html#{name}", context) for name in REGIONS}
+    seq = full.recent_events[0].seq if full.recent_events else 0
+    with _page_regions_lock:
+        _page_regions[key] = (version, seq, regions)
+        _page_regions.move_to_end(key)
+        while len(_page_regions) > PAGE_REGIONS_KEPT:
+            _page_regions.popitem(last=False)
+    return regions, seq
 
 
 @login_required
 @require_GET
 @vary_on_headers("HX-Request")
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_meeting_for(request.user, pk)
+    meeting = get_meeting_for(request.user, pk, queryset=selectors.meeting_for_page(pk))
     role = permissions.meeting_role(request.user, meeting)
-    context = meeting_context(meeting.pk, role)
+    regions, seq = page_regions(meeting, role)
+    token = get_token(request)
+    context = {
+        "meeting": meeting,
+        "audience": str(role) if role else "observer",
+        "live_seq": seq,
+        "regions": {
+            name: mark_safe(html.replace(CSRF_PLACEHOLDER, token)) for name, html in regions.items()
+        },
+    }
     template = "meetings/meeting.html#live" if request.htmx else "meetings/meeting.html"
     return render(request, template, context)
 

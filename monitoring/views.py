@@ -294,7 +294,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def _facilitators():
     return (
         get_user_model()
-        .objects.filter(org_roles__role=OrgRole.Role.FACILITATOR)
+        .objects.filter(org_roles__role=OrgRole.Role.FACILITATOR, is_active=True)
         .order_by("first_name", "last_name")
     )
 

@@ -19,7 +19,7 @@ PEOPLE = [
     ("priya", "Priya", "Nair", "Facilitator (HR business partner)"),
     ("arthur", "Arthur", "Kemp", "Arbiter (Operations Director)"),
     ("margaret", "Margaret", "Hale", "Manager (Managing Director)"),
-    ("admin", "Ada", "Min", "Administrator (Django admin)"),
+    ("admin", "Ada", "Min", "Administrator (the organisation page, and Django admin)"),
 ]
 
 
@@ -38,6 +38,7 @@ def build_people() -> SimpleNamespace:
     admin = users["admin"]
     admin.is_staff = admin.is_superuser = True
     admin.save()
+    OrgRole.objects.create(user=admin, role=OrgRole.Role.ADMINISTRATOR)
     finance = Department.objects.create(name="Finance")
     sales = Department.objects.create(name="Sales")
     operations = Department.objects.create(name="Operations")

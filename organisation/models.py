@@ -1,5 +1,8 @@
 """The organisation: departments, who belongs to them, and organisation-wide roles."""
 
+import hashlib
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -55,11 +58,12 @@ class OrgRole(models.Model):
         FACILITATOR = "facilitator", "Facilitator"
         ARBITER = "arbiter", "Arbiter"
         MANAGER = "manager", "Manager"
+        ADMINISTRATOR = "administrator", "Administrator"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="org_roles"
     )
-    role = models.CharField(max_length=12, choices=Role.choices)
+    role = models.CharField(max_length=13, choices=Role.choices)
     remit = models.ManyToManyField(
         Department,
         blank=True,
@@ -74,3 +78,62 @@ class OrgRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.get_role_display()}"
+
+
+class Invitation(models.Model):
+    """A one-time link by which someone sets their password and signs in for the first time.
+
+    Only the SHA-256 of the link's token is stored; the token itself is in the email.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="invitation_user_recent")]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.user}"
+
+    @staticmethod
+    def new_token() -> tuple[str, str]:
+        """A fresh token and the digest to store."""
+        token = secrets.token_urlsafe(32)
+        return token, Invitation.digest(token)
+
+    @staticmethod
+    def digest(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None
+
+
+class OrgChange(models.Model):
+    """The organisation's record: every change made on the organisation page."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(max_length=40)
+    description = models.TextField()
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["-at", "-id"], name="orgchange_recent")]
+
+    def __str__(self) -> str:
+        return self.description

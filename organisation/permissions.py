@@ -68,3 +68,8 @@ def manages_any(user: AbstractBaseUser, departments: list[Department]) -> bool:
         return False
     remit = manager_remit_ids(user)
     return remit is None or any(d.id in remit for d in departments)
+
+
+def is_administrator(user: AbstractBaseUser) -> bool:
+    """Administrators set the organisation up: departments, people, roles, invitations."""
+    return OrgRole.Role.ADMINISTRATOR in roles_of(user)

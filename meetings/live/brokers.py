@@ -60,6 +60,7 @@ class HubSide(Protocol):
     def local_snapshot(self, meeting_id: int) -> dict[int, str]: ...
     def expire_remote(self) -> None: ...
     def remote_gone(self, process_id: str) -> None: ...
+    def drop_user(self, user_id: int) -> None: ...
     def remote_report(self, process_id: str, meeting_id: int, people: dict[int, str]) -> None: ...
 
 
@@ -78,6 +79,16 @@ def notify_event(meeting_id: int, event_id: int) -> None:
             cursor.execute("SELECT pg_notify(%s, %s)", [EVENTS_CHANNEL, f"{meeting_id}:{event_id}"])
     except Exception:  # the change is committed; screens catch up on their next event
         logger.exception("Could not notify live screens of event %s", event_id)
+
+
+def notify_user_dropped(user_id: int) -> None:
+    """Tell every process (PostgreSQL) to close ``user_id``'s streams."""
+    try:
+        with connection.cursor() as cursor:
+            message = json.dumps({"p": "", "drop": user_id}, separators=(",", ":"))
+            cursor.execute("SELECT pg_notify(%s, %s)", [PRESENCE_CHANNEL, message])
+    except Exception:  # their reconnection is refused anyway; the stream ends at the next check
+        logger.exception("Could not tell live screens that user %s was deactivated", user_id)
 
 
 class LocalBroker:
@@ -260,6 +271,9 @@ class PostgresBroker:
                     waiter.set_result(None)
                 return
             message = json.loads(payload)
+            if "drop" in message:
+                self.hub.drop_user(int(message["drop"]))
+                return
             sender = message["p"]
             if sender == self.hub.process_id:
                 return

@@ -332,6 +332,22 @@ class Hub:
         with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
             self.loop.call_soon_threadsafe(self.event_committed, meeting_id)
 
+    def drop_user(self, user_id: int) -> None:
+        """Close every stream of ``user_id`` here (deactivated): the browser's
+        reconnection is then refused."""
+        for room in list(self.rooms.values()):
+            for subscriber in list(room.subscribers):
+                if subscriber.viewer.user_id == user_id:
+                    while not subscriber.queue.empty():
+                        subscriber.queue.get_nowait()
+                    subscriber.queue.put_nowait(CLOSE)
+
+    def drop_user_threadsafe(self, user_id: int) -> None:
+        if self.loop.is_closed():
+            return
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+            self.loop.call_soon_threadsafe(self.drop_user, user_id)
+
     def catch_up_all(self) -> None:
         """After a gap in notifications (listener reconnect): every room re-reads the record."""
         for room in self.rooms.values():
@@ -505,3 +521,13 @@ def event_committed(meeting_id: int, event_id: int) -> None:
     hub = current_hub()
     if hub is not None:
         hub.event_committed_threadsafe(meeting_id)
+
+
+def user_deactivated(user_id: int) -> None:
+    """Close ``user_id``'s live screens in every process (runs on commit)."""
+    if brokers.is_postgresql():
+        brokers.notify_user_dropped(user_id)
+        return
+    hub = current_hub()
+    if hub is not None:
+        hub.drop_user_threadsafe(user_id)

@@ -79,8 +79,12 @@ class Present:
     label: str
 
 
-def people(meeting_id: int, present: dict[int, str]) -> list[Present]:
-    meeting = Meeting.objects.select_related("department_a", "department_b").get(pk=meeting_id)
+def people(meeting_id: int, present: dict[int, str], *, meeting=None) -> list[Present]:
+    """Who is present, in the order of the console; ``meeting`` if already loaded."""
+    if meeting is None or meeting.pk != meeting_id:
+        meeting = Meeting.objects.select_related("department_a", "department_b").get(pk=meeting_id)
+    if not present:
+        return []
     labels = {
         "facilitator": "Facilitator",
         "head_a": f"Head of {meeting.department_a.name}",

@@ -11,9 +11,10 @@ from meetings.live import rendering
 from meetings.live.hub import current_hub
 
 
-def presence(meeting_id: int) -> list:
+def presence(meeting_id: int, meeting=None) -> list:
+    """``meeting``, if the page has it loaded, saves reading it again."""
     hub = current_hub()
-    return rendering.people(meeting_id, hub.presence(meeting_id) if hub else {})
+    return rendering.people(meeting_id, hub.presence(meeting_id) if hub else {}, meeting=meeting)
 
 
 def last_seq(meeting_id: int) -> int:

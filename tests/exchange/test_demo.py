@@ -124,9 +124,28 @@ def test_if_empty_loads_a_new_database(db) -> None:
     assert get_user_model().objects.filter(username="fiona").exists()
 
 
-def test_logins_only_prints_and_creates_nothing(db) -> None:
+def test_logins_prints_the_demo_logins_when_the_demo_is_loaded(demo) -> None:
     out = run_demo("--logins")
 
     assert f"password for everyone: {DEMO_PASSWORD}" in out
     assert "fiona" in out and "priya" in out and "margaret" in out
+
+
+def test_logins_prints_nothing_and_creates_nothing_for_a_real_organisation(db) -> None:
+    out = run_demo("--logins")
+
+    assert "Demo logins" not in out and "fiona" not in out
     assert not get_user_model().objects.exists()
+
+
+def test_a_real_organisations_drop_downs_never_offer_demo_people(db) -> None:
+    from meetings.forms import ScheduleForm
+    from organisation.models import OrgRole
+    from tests.factories import give_role, make_user
+
+    real = make_user("rowan", first_name="Rowan")
+    give_role(real, OrgRole.Role.FACILITATOR)
+    invited = make_user("ivy", is_active=False)
+    give_role(invited, OrgRole.Role.FACILITATOR)
+    offered = list(ScheduleForm().fields["facilitator"].queryset)
+    assert offered == [real]

@@ -44,6 +44,9 @@ class Command(BaseCommand):
         self.print_logins()
 
     def print_logins(self) -> None:
+        usernames = [username for username, *_ in PEOPLE]
+        if get_user_model().objects.filter(username__in=usernames).count() < len(usernames):
+            return  # not the demo organisation: no demo logins to print
         self.stdout.write(f"\nDemo logins (password for everyone: {DEMO_PASSWORD})")
         for username, first, last, what in PEOPLE:
             self.stdout.write(f"  {username:<10} {first} {last}: {what}")

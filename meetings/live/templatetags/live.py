@@ -8,7 +8,7 @@ register = template.Library()
 @register.inclusion_tag("meetings/live/presence.html")
 def live_presence(meeting) -> dict:
     """Who has this meeting open right now (the facilitator's console)."""
-    return {"present": status.presence(meeting.pk)}
+    return {"present": status.presence(meeting.pk, meeting)}
 
 
 @register.simple_tag

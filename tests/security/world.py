@@ -17,6 +17,7 @@ arbiter_out   Aria, an arbiter of nothing here
 manager_in    Margaret, a manager whose remit is Finance
 manager_out   Mona, a manager whose remit is Operations only
 unrelated     Olive, head of Operations, in no exchange
+administrator Ada, who sets the organisation up (not staff, in no department)
 anonymous     nobody signed in
 ============  =======================================================
 """
@@ -54,6 +55,7 @@ PEOPLE = [
     "manager_in",
     "manager_out",
     "unrelated",
+    "administrator",
     "anonymous",
 ]
 
@@ -85,11 +87,14 @@ class Canaries:
         self._numbers = itertools.count(1)
         self.readers: dict[str, frozenset[str]] = {}
         self.where: dict[str, str] = {}
+        self.must_be_seen: set[str] = set()  # by a reader somewhere, or it proves nothing
 
-    def new(self, readers: frozenset[str], where: str) -> str:
+    def new(self, readers: frozenset[str], where: str, *, shown: bool = True) -> str:
         canary = f"CNRY{next(self._numbers):04d}x"
         self.readers[canary] = frozenset(readers)
         self.where[canary] = where
+        if shown:
+            self.must_be_seen.add(canary)
         return canary
 
     def leaks(self, text: str, who: str) -> list[str]:
@@ -187,6 +192,7 @@ def _people() -> dict[str, Any]:
         "manager_in": make_user("margaret", first_name="Margaret", last_name="Hale"),
         "manager_out": make_user("mona", first_name="Mona", last_name="Reid"),
         "unrelated": make_user("olive", first_name="Olive", last_name="Grant"),
+        "administrator": make_user("ada", first_name="Ada", last_name="Byron"),
         "anonymous": None,
     }
     finance = make_department("Finance", head=p["head_a"], members=[p["member_a"]])
@@ -197,6 +203,7 @@ def _people() -> dict[str, Any]:
     give_role(p["arbiter_out"], OrgRole.Role.ARBITER)
     give_role(p["manager_in"], OrgRole.Role.MANAGER, remit=[finance])
     give_role(p["manager_out"], OrgRole.Role.MANAGER, remit=[operations])
+    give_role(p["administrator"], OrgRole.Role.ADMINISTRATOR)
     p["_finance"], p["_sales"] = finance, sales
     return p
 
@@ -232,8 +239,13 @@ def _prepare(meeting: Meeting, people: dict, canaries: Canaries, final: str) -> 
         by=people["head_a"],
         members_may_edit=False,
         flagged_difficult=True,
+        # (Shown to the chair while the lists are prepared; kept, unshown, after.)
         difficulty_note="Tense last time "
-        + canaries.new(frozenset({"head_a", "chair"}), f"{final}.difficulty_note"),
+        + canaries.new(
+            frozenset({"head_a", "chair"}),
+            f"{final}.difficulty_note",
+            shown=final == Step.PREPARATION,
+        ),
     )
     services.need_list_set_ready(need_list=lists["a"], by=people["head_a"], ready=True)
     if final != Step.PREPARATION:

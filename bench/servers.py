@@ -52,7 +52,7 @@ class Server:
         return 0.0
 
 
-def _wait_until_up(server: Server, timeout: float = 30) -> None:
+def _wait_until_up(server: Server, timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:

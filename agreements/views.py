@@ -96,11 +96,27 @@ def sla_list(request: HttpRequest) -> HttpResponse:
     return render(request, "agreements/sla_list.html", {"slas": slas})
 
 
+DOCUMENTS_REGION = "sla-documents"
+
+
 @login_required
 @require_GET
 def sla_detail(request: HttpRequest, pk: int, number: int | None = None) -> HttpResponse:
     version = get_version_for(request.user, pk, number)
-    return render(request, "agreements/sla_detail.html", _detail_context(request, version))
+    if request.htmx and request.htmx.target == DOCUMENTS_REGION:
+        # The documents card polls itself while the PDF is awaited: a light read.
+        sla = version.sla
+        context = {
+            "sla": sla,
+            "version": version,
+            "meeting": sla.meeting,
+            "can_view_minutes": meeting_permissions.can_view_meeting(request.user, sla.meeting),
+        }
+        response = render(request, "agreements/sla_detail.html#documents", context)
+    else:
+        response = render(request, "agreements/sla_detail.html", _detail_context(request, version))
+    response["Vary"] = "HX-Request, HX-Target"
+    return response
 
 
 @login_required
@@ -138,7 +154,11 @@ def sign(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         return render(request, "agreements/sla_detail.html", context, status=refusal.status)
     version.refresh_from_db(fields=["status"])
     if version.status == "signed":
-        messages.success(request, "You signed. Both heads have now signed: the PDF is sealed.")
+        messages.success(
+            request,
+            "You signed. Both heads have now signed: the PDF is being sealed, and its download "
+            "link appears on this page when it is ready.",
+        )
     else:
         messages.success(request, "You signed. The agreement now waits for the other head.")
     return redirect(permissions.version_url(version))

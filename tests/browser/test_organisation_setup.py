@@ -27,7 +27,9 @@ def workspace(page):
     return page.locator("#org-workspace")
 
 
-def test_an_organisation_is_set_up_from_nothing(new_page, live_server, transactional_db, mailoutbox):
+def test_an_organisation_is_set_up_from_nothing(
+    new_page, live_server, transactional_db, mailoutbox
+):
     from playwright.sync_api import expect
 
     base = live_server.url
@@ -68,7 +70,9 @@ def test_an_organisation_is_set_up_from_nothing(new_page, live_server, transacti
 
     # Fiona accepts her invitation in her own browser.
     invitation = next(m for m in mail.outbox if m.to == ["fiona@example.org"])
-    link = next(line for line in invitation.body.splitlines() if "/organisation/invitation/" in line)
+    link = next(
+        line for line in invitation.body.splitlines() if "/organisation/invitation/" in line
+    )
     fiona = new_page()
     fiona.goto(link.replace("http://127.0.0.1:8000", base))
     fiona.fill("#id_password1", "fionas-own-password")
@@ -80,7 +84,9 @@ def test_an_organisation_is_set_up_from_nothing(new_page, live_server, transacti
     # Sean becomes head of Sales in one step; Samira stays as a member.
     admin.reload()
     sales = admin.locator("article.org-department", has=admin.locator("input[value='Sales']"))
-    sales.locator("li", has_text="Sean Doyle").get_by_role("button", name="Make head of Sales: Sean Doyle").click()
+    sales.locator("li", has_text="Sean Doyle").get_by_role(
+        "button", name="Make head of Sales: Sean Doyle"
+    ).click()
     expect(workspace(admin)).to_contain_text("Sean Doyle now heads Sales.")
     sales = admin.locator("article.org-department", has=admin.locator("input[value='Sales']"))
     expect(sales.locator("li", has_text="Sean Doyle")).to_contain_text("Head")

@@ -46,7 +46,9 @@ class Provider(BaseHTTPRequestHandler):
         if url.path == "/authorize":
             code = f"code-{len(self.codes)}"
             Provider.codes[code] = {"nonce": query.get("nonce"), "email": Provider.email}
-            target = query["redirect_uri"] + "?" + urlencode({"code": code, "state": query["state"]})
+            target = (
+                query["redirect_uri"] + "?" + urlencode({"code": code, "state": query["state"]})
+            )
             self.send_response(302)
             self.send_header("Location", target)
             self.end_headers()
@@ -60,7 +62,11 @@ class Provider(BaseHTTPRequestHandler):
         length = int(self.headers["Content-Length"])
         form = {k: v[-1] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
         grant = Provider.codes.get(form.get("code"))
-        if urlparse(self.path).path != "/token" or grant is None or form.get("client_id") != CLIENT_ID:
+        if (
+            urlparse(self.path).path != "/token"
+            or grant is None
+            or form.get("client_id") != CLIENT_ID
+        ):
             self._json({"error": "invalid_grant"}, 400)
             return
         now = int(time.time())
@@ -74,7 +80,9 @@ class Provider(BaseHTTPRequestHandler):
             "email": grant["email"],
         }
         token = jwt.encode(claims, SECRET, algorithm="HS256")
-        self._json({"id_token": token, "access_token": f"access-{form['code']}", "token_type": "Bearer"})
+        self._json(
+            {"id_token": token, "access_token": f"access-{form['code']}", "token_type": "Bearer"}
+        )
 
 
 @pytest.fixture

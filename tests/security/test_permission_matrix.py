@@ -449,6 +449,7 @@ def test_live_regions_of_each_audience(world, state_name):
     assert not problems, "\n".join(problems[:80])
 
 
+@pytest.mark.django_db
 def test_zz_every_canary_was_seen_by_someone_allowed_and_count(world):
     """A canary nobody ever saw proves nothing: each was planted where a reader meets it."""
     unseen = sorted(world.canaries.must_be_seen - SEEN)

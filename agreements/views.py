@@ -123,7 +123,10 @@ def sla_detail(request: HttpRequest, pk: int, number: int | None = None) -> Http
 @require_GET
 def for_meeting(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     """The agreement a closed exchange produced (a review's: the version it developed)."""
-    sla_id = selectors.sla_id_for(get_object_or_404(Meeting, pk=meeting_pk))
+    meeting = get_object_or_404(Meeting, pk=meeting_pk)
+    if not meeting_permissions.can_view_meeting(request.user, meeting):
+        raise PermissionDenied("This exchange is between other departments.")
+    sla_id = selectors.sla_id_for(meeting)
     if sla_id is None:
         raise Http404("This exchange has not produced an agreement yet.")
     return redirect("agreements:detail", pk=get_sla_for(request.user, sla_id).pk)
@@ -285,9 +288,10 @@ def minutes_pdf(request: HttpRequest, meeting_pk: int) -> HttpResponse:
         Meeting.objects.select_related("department_a", "department_b", "facilitator"),
         pk=meeting_pk,
     )
-    if not meeting_permissions.can_view_meeting(request.user, meeting):
+    role = meeting_permissions.meeting_role(request.user, meeting)
+    if role is None:
         raise PermissionDenied("These minutes are not yours to see.")
-    data = pdf.html_to_pdf(pdf.minutes_html(meeting))
+    data = pdf.html_to_pdf(pdf.minutes_html(meeting, role))
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="minutes-{meeting.pk}.pdf"'
     return response

@@ -28,9 +28,10 @@ else
 	$(RUN) manage.py demo --if-empty
 endif
 
+# The web server and a background worker together (Procfile, run by honcho); Ctrl-C stops both.
 run: demo
 	$(RUN) manage.py demo --logins
-	$(VENV)/bin/uvicorn exchange.asgi:application --host 127.0.0.1 --port $(PORT)
+	exec $(VENV)/bin/honcho start --port $(PORT) --procfile Procfile
 
 test: venv
 	$(VENV)/bin/pytest

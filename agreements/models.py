@@ -100,6 +100,11 @@ class SLAVersion(models.Model):
     pdf = models.BinaryField(null=True, blank=True, editable=False)
     pdf_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
     pdf_produced_at = models.DateTimeField(null=True, blank=True)
+    # Sealing runs in the worker: failed attempts so far, the last error, and when the
+    # next attempt is due. A signed version without a PDF is always picked up again.
+    seal_attempts = models.PositiveIntegerField(default=0, editable=False)
+    seal_error = models.TextField(blank=True, editable=False)
+    seal_retry_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["sla", "number"]
@@ -123,6 +128,11 @@ class SLAVersion(models.Model):
     @property
     def has_pdf(self) -> bool:
         return bool(self.pdf_sha256)
+
+    @property
+    def is_sealing(self) -> bool:
+        """Signed by both heads, its sealed PDF not made yet (the worker is on it)."""
+        return self.status in {VersionStatus.SIGNED, VersionStatus.SUPERSEDED} and not self.has_pdf
 
 
 class SLAService(MeasureFields):

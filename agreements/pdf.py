@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import functools
+import multiprocessing
+import threading
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from agreements import selectors, services
+from agreements import render_child, selectors, services
 from agreements.models import MONITORING_CLAUSE, SLAVersion
+from meetings import permissions as meeting_permissions
 from meetings.models import Event
+from meetings.rules import Role
 
 
 @functools.cache
@@ -72,18 +79,71 @@ def html_to_pdf(html: str) -> bytes:
 
 
 def sla_pdf(version: SLAVersion) -> bytes:
-    """The unsealed PDF of a version."""
-    return html_to_pdf(sla_html(version))
+    """The unsealed PDF of a version, rendered in the recycled render process."""
+    return render_in_child(sla_html(version))
 
 
-def minutes_html(meeting) -> str:
-    events = Event.objects.filter(meeting=meeting).select_related("actor", "item").order_by("seq")
+# --- the render process ------------------------------------------------------------
+
+_pool: concurrent.futures.ProcessPoolExecutor | None = None
+_pool_lock = threading.Lock()
+# The render process's resident memory after its latest render (kB), for the benchmark.
+last_child_rss_kb = 0
+
+
+class RenderFailed(Exception):
+    """The render process died or could not be started; a later attempt gets a fresh one."""
+
+
+def _render_pool() -> concurrent.futures.ProcessPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            # A fork server forks each render process from a small, clean parent that has
+            # imported WeasyPrint once, not from this (Django, database) process.
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["agreements.render_child"])
+            _pool = concurrent.futures.ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=context,
+                max_tasks_per_child=settings.PDF_RENDERS_PER_PROCESS,
+            )
+        return _pool
+
+
+def render_pool_shutdown() -> None:
+    """Stop the render process (the next render starts a new one)."""
+    global _pool
+    with _pool_lock:
+        pool, _pool = _pool, None
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def render_in_child(html: str) -> bytes:
+    """The PDF of ``html``, made in a child process replaced every N renders."""
+    global last_child_rss_kb
+    try:
+        data, last_child_rss_kb = _render_pool().submit(render_child.render, html).result()
+    except BrokenProcessPool as error:  # killed (out of memory, by hand): start afresh next time
+        render_pool_shutdown()
+        raise RenderFailed("The PDF render process stopped unexpectedly.") from error
+    return data
+
+
+def minutes_html(meeting, role: Role | None) -> str:
+    """The minutes as whoever plays ``role`` in ``meeting`` may read them."""
+    events = (
+        Event.objects.filter(meeting=meeting)
+        .select_related("actor", "item__need_list")
+        .order_by("seq")
+    )
     return render_to_string(
         "agreements/print/minutes.html",
         {
             "css": print_css(),
             "meeting": meeting,
-            "events": events,
+            "events": meeting_permissions.record_for(events, role, meeting),
             "printed_at": timezone.now(),
         },
     )

@@ -30,4 +30,4 @@ def apply_escalation_outcome(
 
 def seal_signed_version(sender, *, version_id: int, **kwargs) -> None:
     """``agreements.signals.version_signed``: produce the sealed PDF in the background."""
-    tasks.produce_sla_pdf.enqueue(version_id=version_id)
+    tasks.seal_version.enqueue(version_id=version_id)

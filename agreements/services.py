@@ -16,7 +16,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -33,6 +32,7 @@ from agreements.models import (
 from escalation import selectors as escalation_selectors
 from meetings.models import ItemStatus, Meeting, NeedItem, Origin
 from meetings.rules import RuleError
+from notifications.services import notice_key, notice_send
 from organisation.people import display_name
 
 logger = logging.getLogger(__name__)
@@ -348,22 +348,18 @@ def _clear_signatures(version: SLAVersion, *, by: AbstractBaseUser | None, why: 
     version.signatures.all().delete()
     version.status = VersionStatus.DRAFT
     version.save(update_fields=["status"])
-    recipients = [s.signer.email for s in signatures if s.signer.email]
     url = f"{settings.SITE_URL.rstrip('/')}{permissions.version_url(version)}"
-    subject = f"Your signature on {version} was cleared"
-    body = (
-        f"The agreement changed after you signed it ({why}), so your signature was cleared.\n\n"
-        f"Please read the new text and sign again: {url}\n"
-    )
-
-    def notify() -> None:
-        for email in recipients:
-            try:
-                send_mail(subject, body, None, [email])
-            except OSError:  # the change stands; a lost notice is logged, not fatal
-                logger.exception("Could not tell %s their signature was cleared", email)
-
-    transaction.on_commit(notify)
+    for signature in signatures:
+        notice_send(
+            to=signature.signer,
+            subject=f"Your signature on {version} was cleared",
+            body=(
+                f"The agreement changed after you signed it ({why}), so your signature was "
+                f"cleared.\n\nPlease read the new text and sign again: {url}\n"
+            ),
+            key=notice_key("agreement-signature-cleared", signature.pk),
+            kind="agreement",
+        )
 
 
 def _editable_version(sla: SLA, version: SLAVersion) -> SLAVersion:
@@ -734,7 +730,10 @@ def sla_pdf_store(*, version: SLAVersion, pdf: bytes) -> SLAVersion:
     version.pdf = pdf
     version.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
     version.pdf_produced_at = timezone.now()
-    version.save(update_fields=["pdf", "pdf_sha256", "pdf_produced_at"])
+    version.seal_error, version.seal_retry_at = "", None
+    version.save(
+        update_fields=["pdf", "pdf_sha256", "pdf_produced_at", "seal_error", "seal_retry_at"]
+    )
     _record(
         version,
         by=None,

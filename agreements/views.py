@@ -106,18 +106,37 @@ def sla_list(request: HttpRequest) -> HttpResponse:
     return render(request, "agreements/sla_list.html", {"slas": slas})
 
 
+DOCUMENTS_REGION = "sla-documents"
+
+
 @login_required
 @require_GET
 def sla_detail(request: HttpRequest, pk: int, number: int | None = None) -> HttpResponse:
     version = get_version_for(request.user, pk, number)
-    return render(request, "agreements/sla_detail.html", _detail_context(request, version))
+    if request.htmx and request.htmx.target == DOCUMENTS_REGION:
+        # The documents card polls itself while the PDF is awaited: a light read.
+        sla = version.sla
+        context = {
+            "sla": sla,
+            "version": version,
+            "meeting": sla.meeting,
+            "can_view_minutes": meeting_permissions.can_view_meeting(request.user, sla.meeting),
+        }
+        response = render(request, "agreements/sla_detail.html#documents", context)
+    else:
+        response = render(request, "agreements/sla_detail.html", _detail_context(request, version))
+    response["Vary"] = "HX-Request, HX-Target"
+    return response
 
 
 @login_required
 @require_GET
 def for_meeting(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     """The agreement a closed exchange produced (a review's: the version it developed)."""
-    sla_id = selectors.sla_id_for(get_object_or_404(Meeting, pk=meeting_pk))
+    meeting = get_object_or_404(Meeting, pk=meeting_pk)
+    if not meeting_permissions.can_view_meeting(request.user, meeting):
+        raise PermissionDenied("This exchange is between other departments.")
+    sla_id = selectors.sla_id_for(meeting)
     if sla_id is None:
         raise Http404("This exchange has not produced an agreement yet.")
     return redirect("agreements:detail", pk=get_sla_for(request.user, sla_id).pk)
@@ -145,7 +164,11 @@ def sign(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         return render(request, "agreements/sla_detail.html", context, status=refusal.status)
     version.refresh_from_db(fields=["status"])
     if version.status == "signed":
-        messages.success(request, "You signed. Both heads have now signed: the PDF is sealed.")
+        messages.success(
+            request,
+            "You signed. Both heads have now signed: the PDF is being sealed, and its download "
+            "link appears on this page when it is ready.",
+        )
     else:
         messages.success(request, "You signed. The agreement now waits for the other head.")
     return redirect(permissions.version_url(version))
@@ -324,9 +347,10 @@ def minutes_pdf(request: HttpRequest, meeting_pk: int) -> HttpResponse:
         Meeting.objects.select_related("department_a", "department_b", "facilitator"),
         pk=meeting_pk,
     )
-    if not meeting_permissions.can_view_meeting(request.user, meeting):
+    role = meeting_permissions.meeting_role(request.user, meeting)
+    if role is None:
         raise PermissionDenied("These minutes are not yours to see.")
-    data = pdf.html_to_pdf(pdf.minutes_html(meeting))
+    data = pdf.html_to_pdf(pdf.minutes_html(meeting, role))
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="minutes-{meeting.pk}.pdf"'
     return response

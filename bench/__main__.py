@@ -23,6 +23,7 @@ from bench.timing import load_average
 
 BENCHMARKS = [
     "pdf",  # bench_pdf: render, seal and download an SLA
+    "worker_pdf",  # bench_worker_pdf: the worker's render memory over 1,000 seals
     "meeting",  # bench_meeting: the meeting page at 5 and 200 requests, beside a bare view
     "live",  # bench_live: a whole meeting on 300 live screens, each kind of action
     "soak",  # bench_soak: 300 live screens for 10 minutes (BENCH_SOAK_SECONDS)

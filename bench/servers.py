@@ -52,14 +52,15 @@ class Server:
         return 0.0
 
 
-def _wait_until_up(server: Server, timeout: float = 90) -> None:
+def _wait_until_up(server: Server, timeout: float = 120) -> None:
+    """Until the server answers; generous, as a busy shared machine starts it slowly."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
             raise RuntimeError(f"The server on port {server.port} exited.")
         try:
             with urllib.request.urlopen(
-                f"http://127.0.0.1:{server.port}/accounts/login/", timeout=2
+                f"http://127.0.0.1:{server.port}/accounts/login/", timeout=15
             ):
                 return
         except (urllib.error.URLError, ConnectionError, OSError):

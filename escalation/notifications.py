@@ -1,16 +1,14 @@
-"""Emails about escalations. Services schedule these with ``transaction.on_commit``."""
+"""Emails about escalations, queued in the outbox inside the service's transaction."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.urls import reverse
 
 from escalation.models import Escalation
-
-SIGN_OFF = "\n\nExpectations Exchange"
+from notifications.services import notice_key, notice_send
 
 
 def _link(escalation: Escalation, name: str = "escalation:detail") -> str:
@@ -23,10 +21,14 @@ def _heads(escalation: Escalation) -> list:
     return [h for h in (meeting.department_a.head, meeting.department_b.head) if h is not None]
 
 
-def _send(subject: str, body: str, recipients: Iterable) -> None:
-    addresses = sorted({u.email for u in recipients if u is not None and u.email})
-    if addresses:
-        send_mail(subject, body + SIGN_OFF, None, addresses)
+def _send(escalation: Escalation, event: str, subject: str, body: str, recipients: Iterable):
+    notice_send(
+        to=recipients,
+        subject=subject,
+        body=body,
+        key=notice_key("escalation", escalation.pk, event),
+        kind="escalation",
+    )
 
 
 def _load(escalation_id: int) -> Escalation:
@@ -39,6 +41,8 @@ def opened(escalation_id: int) -> None:
     escalation = _load(escalation_id)
     meeting = escalation.meeting
     _send(
+        escalation,
+        "opened",
         f"Escalated: “{escalation.item.service}”",
         f"The request “{escalation.item.service}” in the exchange between "
         f"{meeting.department_a} and {meeting.department_b} has been escalated to an arbiter.\n\n"
@@ -49,10 +53,12 @@ def opened(escalation_id: int) -> None:
     )
 
 
-def arbiter_proposed(escalation_id: int) -> None:
+def arbiter_proposed(escalation_id: int, proposal_id: int) -> None:
     escalation = _load(escalation_id)
     arbiter = escalation.arbiter
     _send(
+        escalation,
+        f"proposal-{proposal_id}",
         f"Arbiter proposed for “{escalation.item.service}”",
         f"{arbiter.get_full_name()} has been proposed as the arbiter for "
         f"“{escalation.item.service}”."
@@ -62,9 +68,11 @@ def arbiter_proposed(escalation_id: int) -> None:
     )
 
 
-def arbiter_objected(escalation_id: int, reason: str) -> None:
+def arbiter_objected(escalation_id: int, response_id: int, reason: str) -> None:
     escalation = _load(escalation_id)
     _send(
+        escalation,
+        f"objection-{response_id}",
         f"Objection to the arbiter for “{escalation.item.service}”",
         f"A head objected to the proposed arbiter: {reason}\n\nPlease propose another:\n"
         f"{_link(escalation, 'escalation:propose')}",
@@ -72,16 +80,20 @@ def arbiter_objected(escalation_id: int, reason: str) -> None:
     )
 
 
-def arbiter_chosen(escalation_id: int) -> None:
+def arbiter_chosen(escalation_id: int, proposal_id: int) -> None:
     escalation = _load(escalation_id)
     service = escalation.item.service
     _send(
+        escalation,
+        f"chosen-{proposal_id}",
         f"You are the arbiter for “{service}”",
         f"Both heads accepted you as the arbiter for “{service}”. You can act once both have "
         f"agreed to be bound by the outcome.\n\n{_link(escalation)}",
         [escalation.arbiter],
     )
     _send(
+        escalation,
+        f"consent-needed-{proposal_id}",
         f"Your consent is needed: “{service}”",
         f"{escalation.arbiter.get_full_name()} is the arbiter for “{service}”. Before the "
         "arbiter acts, record that your department agrees to be bound by the outcome:\n"
@@ -93,6 +105,8 @@ def arbiter_chosen(escalation_id: int) -> None:
 def consents_complete(escalation_id: int) -> None:
     escalation = _load(escalation_id)
     _send(
+        escalation,
+        "consents-complete",
         f"Over to you: “{escalation.item.service}”",
         "Both heads agreed to be bound by your outcome. Help them to their own agreement "
         f"first; decide only if that fails.\n\n{_link(escalation)}",
@@ -105,6 +119,8 @@ def outcome_recorded(escalation_id: int) -> None:
     outcome = escalation.outcome
     meeting = escalation.meeting
     _send(
+        escalation,
+        "outcome",
         f"Outcome recorded: “{escalation.item.service}”",
         f"{outcome.get_kind_display()}.\n\nTerms: {outcome.terms_text}\n\n"
         f"Reasoning: {outcome.reasoning}\n\nThe outcome goes into the service level agreement."

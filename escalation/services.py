@@ -47,10 +47,6 @@ def _lock(escalation: Escalation | int) -> Escalation:
     )
 
 
-def _on_commit(function, *args) -> None:
-    transaction.on_commit(lambda: function(*args))
-
-
 def _text(value: str, message: str) -> str:
     value = (value or "").strip()
     if not value:
@@ -71,7 +67,7 @@ def escalation_open(*, item, by: AbstractBaseUser, note: str = "") -> Escalation
     )
     escalation.full_clean()
     escalation.save()
-    _on_commit(notifications.opened, escalation.pk)
+    notifications.opened(escalation.pk)
     return escalation
 
 
@@ -102,7 +98,7 @@ def escalation_propose_arbiter(
     escalation.state = State.AWAITING_ACCEPTANCE
     escalation.full_clean()
     escalation.save(update_fields=["arbiter", "state"])
-    _on_commit(notifications.arbiter_proposed, escalation.pk)
+    notifications.arbiter_proposed(escalation.pk, proposal.pk)
     return proposal
 
 
@@ -141,13 +137,13 @@ def escalation_respond_to_arbiter(
         escalation.arbiter = None
         escalation.state = State.AWAITING_PROPOSAL
         escalation.save(update_fields=["arbiter", "state"])
-        _on_commit(notifications.arbiter_objected, escalation.pk, f"{department.name}: {reason}")
+        notifications.arbiter_objected(escalation.pk, response.pk, f"{department.name}: {reason}")
     elif proposal.responses.filter(accepted=True).count() == 2:
         proposal.status = ArbiterProposal.Status.ACCEPTED
         proposal.save(update_fields=["status"])
         escalation.state = State.AWAITING_CONSENTS
         escalation.save(update_fields=["state"])
-        _on_commit(notifications.arbiter_chosen, escalation.pk)
+        notifications.arbiter_chosen(escalation.pk, proposal.pk)
     return response
 
 
@@ -170,7 +166,7 @@ def escalation_consent(*, escalation: Escalation, by: AbstractBaseUser) -> Conse
     if escalation.consents.count() == 2:
         escalation.state = State.WITH_ARBITER
         escalation.save(update_fields=["state"])
-        _on_commit(notifications.consents_complete, escalation.pk)
+        notifications.consents_complete(escalation.pk)
     return consent
 
 
@@ -302,5 +298,5 @@ def escalation_record_outcome(
         # A receiver (the agreement) refused: the whole outcome is undone with the
         # transaction, and the page says why.
         raise EscalationRefused(refused.message, status=refused.status) from refused
-    _on_commit(notifications.outcome_recorded, escalation.pk)
+    notifications.outcome_recorded(escalation.pk)
     return outcome

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks_db",
+    "notifications",
     "organisation",
     "meetings",
     "meetings.live",
@@ -197,9 +199,22 @@ SIGNING_KEY = os.environ.get("SIGNING_KEY", "")
 SIGNING_CERT = os.environ.get("SIGNING_CERT", "")
 SIGNING_KEY_PASSPHRASE = os.environ.get("SIGNING_KEY_PASSPHRASE", "")
 
-# Background work (the sealed PDF): Django's tasks framework. The immediate
-# backend runs a task as soon as it is enqueued (after the signing commits).
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Background work (sealing PDFs, every email, the daily reminders): Django's tasks
+# framework with django-tasks-db, a queue in the product's own database, run by
+# `manage.py worker` (see docs/operations.md). Tests swap in a backend they drive.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+# The worker renders PDFs in a child process, replaced after this many renders so
+# that its memory stays bounded.
+PDF_RENDERS_PER_PROCESS = int(os.environ.get("PDF_RENDERS_PER_PROCESS", "50"))
+# Work whose task was lost (a worker killed, a task never enqueued) is enqueued again
+# by the sweeps once it is this many seconds overdue.
+SWEEP_AFTER_SECONDS = int(os.environ.get("SWEEP_AFTER_SECONDS", "120"))
+# When the worker queues the daily monitoring reminders (local time, HH:MM).
+REMINDERS_AT = os.environ.get("REMINDERS_AT", "07:15")
 
 # A strict Content Security Policy: scripts only from this site or with the
 # per-request nonce; no inline styles or eval anywhere.

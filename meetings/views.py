@@ -112,11 +112,14 @@ def _need_list_context(request: HttpRequest, need_list: NeedList, **extra: Any) 
         and not need_list.is_ready
     )
     is_head = org.is_head_of(request.user, need_list.department)
-    items = list(need_list.items.all())
+    role = permissions.meeting_role(request.user, meeting)
+    all_items = list(need_list.items.select_related("need_list"))
+    items = permissions.readable_items(role, meeting, all_items)
     context = {
         "meeting": meeting,
         "need_list": need_list,
         "items": items,
+        "items_unpresented": len(all_items) - len(items),
         "can_edit": can_edit,
         "is_head": is_head,
         "can_mark_ready": is_head and meeting.step == Step.PREPARATION,
@@ -323,7 +326,13 @@ AUDIENCES = ["facilitator", "head_a", "member_a", "head_b", "member_b", "observe
 
 
 def audience_for(user, meeting: Meeting) -> str:
-    """Which rendering of the meeting this person sees (one per role)."""
+    """Which rendering of the meeting this person sees (one per role).
+
+    Everything the page shows is decided from the role alone (``meeting_context``,
+    ``permissions.may_read_item``, ``permissions.record_for``), so everyone in one
+    audience may read the same things; a rule that looks at more than the role
+    needs an audience of its own here.
+    """
     role = permissions.meeting_role(user, meeting)
     return str(role) if role else "observer"
 
@@ -353,11 +362,17 @@ def meeting_context(
     lists = {nl.department_id: nl for nl in meeting.need_lists.all()}
     list_a, list_b = lists[meeting.department_a_id], lists[meeting.department_b_id]
     requests = []
+    requests_unpresented = 0
     if table_side is not None:
         on_table = list_a if table_side == rules.Side.A else list_b
         for item in on_table.items.all():
-            requests.append(_request_view(meeting, item, role, table_side))
-    missing = rules.exit_blockers(meeting)
+            if permissions.may_read_item(role, item, meeting):
+                requests.append(_request_view(meeting, item, role, table_side))
+            else:
+                requests_unpresented += 1
+    missing = rules.exit_blockers(
+        meeting, may_read=lambda item: permissions.may_read_item(role, item, meeting)
+    )
     steps = [
         {
             "label": rules.step_label(meeting, s),
@@ -404,6 +419,7 @@ def meeting_context(
         "table_side": table_side,
         "table_name": names.get(table_side, ""),
         "requests": requests,
+        "requests_unpresented": requests_unpresented,
         "lists": [
             {
                 "need_list": nl,
@@ -420,7 +436,7 @@ def meeting_context(
         and side is not None
         and rules.department_of(meeting, side).pk not in acknowledged,
         "settled": settled,
-        "recent_events": meeting.recent_events,
+        "recent_events": permissions.record_for(meeting.recent_events, role, meeting),
         "reasons": Move.Reason.choices,
         "measure_kinds": Kind.choices,
         "measure_directions": Direction.choices,
@@ -755,10 +771,11 @@ def meeting_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_GET
 def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for(request.user, pk)
+    role = permissions.meeting_role(request.user, meeting)
     sections: list[dict[str, Any]] = []  # consecutive events of one step, in order
-    for event in selectors.events_for(meeting):
-        if not sections or sections[-1]["step"] != event.step:
-            label = rules.step_label(meeting, event.step)
-            sections.append({"step": event.step, "label": label, "events": []})
-        sections[-1]["events"].append(event)
+    for line in permissions.record_for(selectors.events_for(meeting), role, meeting):
+        if not sections or sections[-1]["step"] != line.step:
+            label = rules.step_label(meeting, line.step)
+            sections.append({"step": line.step, "label": label, "events": []})
+        sections[-1]["events"].append(line)
     return render(request, "meetings/minutes.html", {"meeting": meeting, "sections": sections})

@@ -15,6 +15,7 @@ and may see the agreement. A head asks for a review instead
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -31,7 +32,8 @@ from meetings import services as meeting_services
 from meetings.models import Meeting
 from meetings.rules import RuleError
 from monitoring import selectors
-from monitoring.services import MonitoringError, _mail_on_commit
+from monitoring.services import MonitoringError
+from notifications.services import notice_key, notice_send
 from organisation.people import display_name
 
 
@@ -124,13 +126,16 @@ def review_request(*, sla: SLA, by: AbstractBaseUser, note: str = "") -> None:
         raise MonitoringError("Only the head of one of the two departments asks for a review.", 403)
     facilitator = sla.meeting.facilitator
     url = settings.SITE_URL.rstrip("/") + reverse("monitoring:review", kwargs={"pk": sla.pk})
-    _mail_on_commit(
-        f"Review asked for: {sla}",
-        (
+    notice_send(
+        to=facilitator,
+        subject=f"Review asked for: {sla}",
+        body=(
             f"{display_name(by)} asks for a review exchange of the agreement between "
             f"{sla.meeting.department_a.name} and {sla.meeting.department_b.name}."
             + (f"\n\n{note.strip()}" if note.strip() else "")
             + f"\n\nOpen it here: {url}\n"
         ),
-        [facilitator.email] if facilitator.email else [],
+        # Each request is its own notice: a head may ask again.
+        key=notice_key("monitoring-review-request", sla.pk, uuid.uuid4().hex),
+        kind="monitoring",
     )

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +22,7 @@ from agreements.models import SLAService, VersionStatus
 from meetings.measures import MeasureError
 from monitoring import periods, permissions, selectors
 from monitoring.models import ApiToken, Explanation, Measurement, MeasurementChange
+from notifications.services import notice_key, notice_send
 from organisation.models import Department, Membership
 from organisation.people import display_name
 
@@ -43,23 +43,16 @@ def performance_url(service: SLAService) -> str:
     return f"{settings.SITE_URL.rstrip('/')}{path}#measure-{service.pk}"
 
 
-def _emails(department_id: int, *, heads_only: bool = False) -> list[str]:
+def _people(department_id: int, *, heads_only: bool = False) -> list[AbstractBaseUser]:
     memberships = Membership.objects.filter(department_id=department_id).select_related("user")
     if heads_only:
         memberships = memberships.filter(role=Membership.Role.HEAD)
-    return [m.user.email for m in memberships if m.user.email]
+    return [m.user for m in memberships]
 
 
-def _mail_on_commit(subject: str, body: str, recipients: list[str]) -> None:
-    def send() -> None:
-        for email in recipients:
-            try:
-                send_mail(subject, body, None, [email])
-            except Exception:  # a mail server down must not undo the record
-                logger.exception("Could not send %r to %s", subject, email)
-
-    if recipients:
-        transaction.on_commit(send)
+def _notify(key: str, subject: str, body: str, people: list[AbstractBaseUser]) -> None:
+    """Queue the notice in the outbox with this change; the worker sends it."""
+    notice_send(to=people, subject=subject, body=body, key=key, kind="monitoring")
 
 
 def _service(service: SLAService, *, recorded: bool = False) -> SLAService:
@@ -133,9 +126,10 @@ def _with_source(snapshot: dict[str, Any], measurement: Measurement) -> dict[str
     return {**snapshot, "source": measurement.source}
 
 
-def _ask_for_explanation(measurement: Measurement) -> None:
+def _ask_for_explanation(measurement: Measurement, change: MeasurementChange) -> None:
     service = measurement.service
-    _mail_on_commit(
+    _notify(
+        notice_key("monitoring-missed", change.pk),
         f"Missed: {service.measure_what} ({service.provider} for {service.recipient})",
         (
             f"The measure “{service.measure_what}” missed its target "
@@ -144,7 +138,7 @@ def _ask_for_explanation(measurement: Measurement) -> None:
             "Please record what happened, what is being done to fix it and how a repeat will be "
             f"prevented: {performance_url(service)}\n"
         ),
-        _emails(service.provider_id),
+        _people(service.provider_id),
     )
 
 
@@ -190,14 +184,14 @@ def measurement_record(
     )
     measurement.full_clean()
     measurement.save()
-    MeasurementChange.objects.create(
+    change = MeasurementChange.objects.create(
         measurement=measurement,
         by=by,
         kind="recorded",
         after=_with_source(_snapshot(measurement), measurement),
     )
     if not is_met:
-        _ask_for_explanation(measurement)
+        _ask_for_explanation(measurement, change)
     return measurement
 
 
@@ -234,7 +228,7 @@ def measurement_correct(
     measurement.corrected_at = timezone.now()
     measurement.full_clean()
     measurement.save()
-    MeasurementChange.objects.create(
+    change = MeasurementChange.objects.create(
         measurement=measurement,
         by=by,
         kind="corrected",
@@ -243,7 +237,7 @@ def measurement_correct(
         reason=reason.strip(),
     )
     if was_met and not measurement.met:
-        _ask_for_explanation(measurement)
+        _ask_for_explanation(measurement, change)
     return measurement
 
 
@@ -288,14 +282,15 @@ def explanation_write(
     )
     explanation.full_clean()
     explanation.save()
-    _mail_on_commit(
+    _notify(
+        notice_key("monitoring-explained", explanation.pk),
         f"Explained: {service.measure_what} ({service.provider} for {service.recipient})",
         (
             f"{display_name(by)} explained why “{service.measure_what}” missed its target for the "
             f"period starting {measurement.period_start:%d %B %Y}.\n\n"
             f"Please read it and acknowledge it or ask for more: {performance_url(service)}\n"
         ),
-        _emails(service.recipient_id, heads_only=True),
+        _people(service.recipient_id, heads_only=True),
     )
     return explanation
 
@@ -330,14 +325,15 @@ def explanation_respond(
     explanation.full_clean()
     explanation.save()
     if not acknowledge:
-        _mail_on_commit(
+        _notify(
+            notice_key("monitoring-more-asked", explanation.pk),
             f"More asked: {service.measure_what} ({service.provider} for {service.recipient})",
             (
                 f"{display_name(by)} asked for more about the missed period starting "
                 f"{explanation.measurement.period_start:%d %B %Y}:\n\n{explanation.response_note}"
                 f"\n\nPlease add to the explanation: {performance_url(service)}\n"
             ),
-            _emails(service.provider_id),
+            _people(service.provider_id),
         )
     return explanation
 

@@ -15,13 +15,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from notifications.services import notice_key, notice_send
 from organisation import permissions, signals
 from organisation.models import Department, Invitation, Membership, OrgChange, OrgRole
 from organisation.people import display_name
@@ -343,11 +343,13 @@ def _send_invitation(invitation: Invitation, token: str) -> None:
         "where departments agree what each needs from the other.\n\n"
         f"Set your password and sign in here (the link works once, until {expires}):\n{link}\n"
     )
-    email = user.email
-    transaction.on_commit(
-        lambda: send_mail(
-            "You are invited to Expectations Exchange", body, settings.DEFAULT_FROM_EMAIL, [email]
-        )
+    notice_send(
+        to=user,
+        subject="You are invited to Expectations Exchange",
+        body=body,
+        key=notice_key("organisation-invitation", invitation.pk),
+        kind="invitation",
+        secret=True,  # the link signs in: not kept once sent
     )
 
 

@@ -14,6 +14,7 @@ from django.test import Client, override_settings
 
 from organisation.models import OrgRole
 from tests.factories import PASSWORD, give_role, make_department, make_meeting, make_user
+from tests.tasks import run_queued_tasks
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -23,6 +24,32 @@ def fast_password_hashing():
     override.enable()
     yield
     override.disable()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def tasks_run_when_told():
+    """Background tasks are recorded, and run only by ``run_tasks()``."""
+    override = override_settings(
+        TASKS={"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    )
+    override.enable()
+    yield
+    override.disable()
+
+
+@pytest.fixture(autouse=True)
+def _empty_task_queue():
+    from django.tasks import default_task_backend
+
+    default_task_backend.clear()
+    yield
+    default_task_backend.clear()
+
+
+@pytest.fixture
+def run_tasks():
+    """``run_tasks()`` runs every task that is due, as the worker would."""
+    return run_queued_tasks
 
 
 @pytest.fixture

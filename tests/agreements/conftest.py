@@ -12,6 +12,7 @@ from agreements import services
 from agreements.models import SLAService
 from meetings.models import ItemStatus, Origin, Step
 from tests.factories import make_item
+from tests.tasks import run_queued_tasks
 
 START = dt.date(2027, 1, 4)
 
@@ -96,12 +97,13 @@ def sign_both(sla, org, capture=None):
             services.sla_sign(
                 version=version, by=org.sam, password=org.password, ip_address="10.0.0.2"
             )
+        run_queued_tasks()  # the worker seals the PDF
     version.refresh_from_db()
     return version
 
 
 @pytest.fixture
 def signed_sla(ready_sla, org, django_capture_on_commit_callbacks):
-    """Both heads have signed; the sealed PDF is stored."""
+    """Both heads have signed; the worker has sealed and stored the PDF."""
     sign_both(ready_sla, org, django_capture_on_commit_callbacks)
     return ready_sla

@@ -1,4 +1,4 @@
-"""The demo gains a finished Finance–Sales exchange with a signed, sealed SLA."""
+"""The demo gains a finished Finance–Sales exchange with a signed SLA, which the worker seals."""
 
 from __future__ import annotations
 
@@ -7,9 +7,13 @@ from agreements.models import VersionStatus
 from organisation.demo import build_people
 
 
-def test_the_demo_builds_a_signed_sealed_agreement(db):
+def test_the_demo_builds_a_signed_agreement_the_worker_seals(
+    db, django_capture_on_commit_callbacks, run_tasks
+):
     people = build_people()
-    sla = demo.build(people)
+    with django_capture_on_commit_callbacks(execute=True):
+        sla = demo.build(people)
+    run_tasks()
     version = services.latest_version(sla)
     assert version.status == VersionStatus.SIGNED
     assert {s.signer for s in version.signatures.all()} == {people.fiona, people.sam}

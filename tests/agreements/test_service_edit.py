@@ -58,7 +58,7 @@ def test_members_and_managers_cannot_edit(sla, org, as_user):
 
 
 def test_an_edit_after_a_signature_clears_it_and_emails_the_signer(
-    ready_sla, org, as_user, django_capture_on_commit_callbacks
+    ready_sla, org, as_user, django_capture_on_commit_callbacks, run_tasks
 ):
     version = services.latest_version(ready_sla)
     services.sla_sign(version=version, by=org.sam, password=org.password, ip_address=None)
@@ -66,6 +66,7 @@ def test_an_edit_after_a_signature_clears_it_and_emails_the_signer(
         response = as_user(org.fiona).post(edit_url(ready_sla), DATA, follow=True)
     assert "signature already given was cleared" in response.content.decode()
     assert not version.signatures.exists()
+    run_tasks()
     assert [m.to for m in mail.outbox] == [["sam@example.org"]]
 
 

@@ -64,13 +64,21 @@ def test_signing_needs_a_post(ready_sla, org, as_user):
     assert as_user(org.fiona).get(url).status_code == 405
 
 
-def test_both_heads_sign_and_the_pdf_is_sealed(
-    ready_sla, org, as_user, django_capture_on_commit_callbacks
+def test_the_second_signature_returns_at_once_and_the_worker_seals_the_pdf(
+    ready_sla, org, as_user, django_capture_on_commit_callbacks, run_tasks
 ):
     post_sign(as_user(org.fiona), ready_sla, org.password)
+    sam = as_user(org.sam)
     with django_capture_on_commit_callbacks(execute=True):
-        response = post_sign(as_user(org.sam), ready_sla, org.password)
+        response = post_sign(sam, ready_sla, org.password)
     assert response.status_code == 302
     version = services.latest_version(ready_sla)
     assert version.status == VersionStatus.SIGNED
+    assert not version.has_pdf  # not made inside the request
+    page = sam.get(response["Location"]).readable
+    assert "the PDF is being sealed" in page
+    assert "Download the signed PDF" not in page
+    run_tasks()
+    version.refresh_from_db()
     assert version.has_pdf
+    assert "Download the signed PDF" in sam.get(response["Location"]).readable

@@ -80,7 +80,7 @@ def test_a_review_date_before_the_start_is_refused(sla, org):
 
 
 def test_a_change_after_a_signature_clears_it_and_tells_the_signer(
-    ready_sla, org, django_capture_on_commit_callbacks
+    ready_sla, org, django_capture_on_commit_callbacks, run_tasks
 ):
     version = services.latest_version(ready_sla)
     services.sla_sign(version=version, by=org.fiona, password=org.password, ip_address=None)
@@ -92,6 +92,7 @@ def test_a_change_after_a_signature_clears_it_and_tells_the_signer(
     assert version.status == VersionStatus.DRAFT
     assert not version.signatures.exists()
     assert version.changes.filter(kind="signature_cleared").count() == 1
+    run_tasks()
     (message,) = mail.outbox
     assert message.to == ["fiona@example.org"]
     assert "cleared" in message.subject

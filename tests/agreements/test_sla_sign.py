@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from agreements import sealing, services
+from agreements import sealing, services, tasks
 from agreements.models import VersionStatus
 from agreements.services import AgreementError, WrongPassword
 
@@ -92,11 +92,9 @@ def test_the_second_signature_signs_the_version_and_seals_the_pdf_once(signed_sl
 
 
 def test_the_pdf_task_never_re_renders(signed_sla):
-    from agreements.tasks import produce_sla_pdf
-
     version = version_of(signed_sla)
     before = version.pdf_sha256
-    produce_sla_pdf.call(version_id=version.pk)
+    tasks.seal_version.call(version_id=version.pk)
     version.refresh_from_db()
     assert version.pdf_sha256 == before
     assert version.changes.filter(kind="sealed").count() == 1

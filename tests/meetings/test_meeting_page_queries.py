@@ -76,6 +76,21 @@ def test_each_audience_gets_its_own_regions_and_its_own_csrf_token(org, as_user)
 
 
 @pytest.mark.django_db
+def test_the_htmx_fragment_comes_from_the_same_kept_regions(org, as_user):
+    meeting = played(org, 4)
+    url = reverse("meetings:detail", args=[meeting.pk])
+    client = as_user(org.sam)
+    page = client.get(url).readable
+    response = client.get(url, headers={"HX-Request": "true"})
+    fragment = response.readable
+    assert response.status_code == 200
+    assert fragment.strip().startswith('<div id="meeting-live"') and "<html" not in fragment
+    assert 'id="region-requests"' in fragment and 'id="region-requests"' in page
+    assert "Sales responds to Finance's requests" in fragment
+    assert views.CSRF_PLACEHOLDER not in fragment
+
+
+@pytest.mark.django_db
 def test_an_escalation_moving_on_refreshes_the_kept_page(org, as_user):
     meeting = played(org, 18)  # Finance's request 8 is escalated
     escalated = NeedItem.objects.filter(need_list__meeting=meeting, status="escalated").first()

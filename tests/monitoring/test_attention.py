@@ -62,8 +62,12 @@ def test_home_panel_renders(orders, org):
     )
 
 
-def test_reminders_go_to_the_people_who_owe(orders, org):
-    call_command("send_monitoring_reminders", today=TODAY, stdout=io.StringIO())
+def test_reminders_go_to_the_people_who_owe(
+    orders, org, run_tasks, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_monitoring_reminders", today=TODAY, stdout=io.StringIO())
+    run_tasks()
     recipients = sorted(m.to[0] for m in mail.outbox)
     # Sales owes measurements to Finance and Finance to Sales: both departments' people.
     assert recipients == [

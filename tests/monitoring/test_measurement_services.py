@@ -29,10 +29,11 @@ def test_a_member_of_the_provider_records_a_met_period(orders, org):
 
 
 def test_a_miss_asks_the_provider_for_an_explanation(
-    orders, org, django_capture_on_commit_callbacks
+    orders, org, django_capture_on_commit_callbacks, run_tasks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         measurement = record(orders, org.sam, "90%")
+    run_tasks()
     assert measurement.met is False
     assert sorted(m.to[0] for m in mail.outbox) == ["sam@example.org", "sean@example.org"]
     assert "what happened" in mail.outbox[0].body
@@ -80,7 +81,7 @@ def test_a_numeric_target_needs_a_number(orders, org):
         record(orders, org.sam, "  ")
 
 
-def test_a_correction_keeps_the_history(orders, org, django_capture_on_commit_callbacks):
+def test_a_correction_keeps_the_history(orders, org, django_capture_on_commit_callbacks, run_tasks):
     measurement = record(orders, org.sean, "96%")
     with pytest.raises(MonitoringError, match="why"):
         services.measurement_correct(
@@ -96,6 +97,7 @@ def test_a_correction_keeps_the_history(orders, org, django_capture_on_commit_ca
     assert change.by == org.sam
     assert change.before["value"] == "96%" and change.after["value"] == "93%"
     assert change.reason == "Late forms recounted"
+    run_tasks()
     assert len(mail.outbox) == 2  # the provider is asked to explain the miss now
 
 
@@ -120,10 +122,11 @@ def explain(measurement, by):
     )
 
 
-def test_explanation_then_acknowledged(orders, org, django_capture_on_commit_callbacks):
+def test_explanation_then_acknowledged(orders, org, django_capture_on_commit_callbacks, run_tasks):
     missed = record(orders, org.sam, "90%")
     with django_capture_on_commit_callbacks(execute=True):
         explanation = explain(missed, org.sean)
+    run_tasks()
     assert [m.to[0] for m in mail.outbox] == ["fiona@example.org"]
     with pytest.raises(MonitoringError, match="waiting"):
         explain(missed, org.sam)

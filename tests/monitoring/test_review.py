@@ -55,12 +55,15 @@ def test_heads_and_others_cannot_open_one(signed, org, who):
     assert not Meeting.objects.filter(review_of=signed.meeting).exists()
 
 
-def test_a_head_asks_the_facilitator(signed, org, as_user, django_capture_on_commit_callbacks):
+def test_a_head_asks_the_facilitator(
+    signed, org, as_user, django_capture_on_commit_callbacks, run_tasks
+):
     url = reverse("monitoring:review", kwargs={"pk": signed.pk})
     assert "Ask for a review" in as_user(org.fiona).get(url).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = as_user(org.fiona).post(url, {"note": "Targets are too low"})
     assert response.status_code == 302
+    run_tasks()
     assert mail.outbox[0].to == ["priya@example.org"]
     assert "Targets are too low" in mail.outbox[0].body
     assert as_user(org.fergus).get(url).status_code == 403

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from organisation.models import Department, Membership, OrgRole
+from tests.tasks import run_queued_tasks
 
 URL = reverse("organisation:import")
 GOOD = (
@@ -47,6 +48,7 @@ def test_confirming_imports_everyone_and_sends_invitations(
         "manager",
         "arbiter",
     }
+    run_queued_tasks()  # the worker sends them
     assert sorted(m.to[0] for m in mailoutbox) == [
         "hana@example.org",
         "lee@example.org",

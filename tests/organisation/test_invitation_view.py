@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from organisation import services
 from organisation.services import NewPerson
+from tests.tasks import run_queued_tasks
 
 
 def invited(admin, org, mailoutbox, capture):
@@ -16,6 +17,7 @@ def invited(admin, org, mailoutbox, capture):
                 email="nia@example.org", first_name="Nia", last_name="Ross", department=org.sales
             ),
         )
+    run_queued_tasks()  # the worker sends it
     return mailoutbox[-1].body.split("/organisation/invitation/")[1].split("/")[0]
 
 
@@ -53,3 +55,14 @@ def test_a_wrong_or_malformed_token_says_the_link_no_longer_works(db, client):
         response = client.get(f"/organisation/invitation/{token}/")
         assert response.status_code == 404
         assert "no longer works" in response.readable
+
+
+def test_the_sent_invitation_keeps_no_sign_in_link(
+    org, admin, mailoutbox, django_capture_on_commit_callbacks
+):
+    from notifications.models import Outbox
+
+    token = invited(admin, org, mailoutbox, django_capture_on_commit_callbacks)
+    row = Outbox.objects.get(kind="invitation")
+    assert row.sent_at is not None
+    assert token not in row.body

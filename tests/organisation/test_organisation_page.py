@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from organisation.models import Department, Membership, OrgChange
+from tests.tasks import run_queued_tasks
 
 PAGE = reverse("organisation:page")
 ACT = reverse("organisation:act")
@@ -106,6 +107,7 @@ def test_inviting_shows_the_person_as_invited(
         )
     assert "Invitation sent to nia@example.org." in response.readable
     assert "Invited" in response.readable
+    run_queued_tasks()  # the worker sends it
     assert len(mailoutbox) == 1
 
 

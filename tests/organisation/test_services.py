@@ -11,6 +11,7 @@ from django.utils import timezone
 from organisation import services
 from organisation.models import Department, Invitation, Membership, OrgChange, OrgRole
 from organisation.services import NewPerson, OrganisationError
+from tests.tasks import run_queued_tasks
 
 
 def head_of(department):
@@ -116,6 +117,7 @@ def test_an_invitation_creates_an_inactive_person_and_emails_a_one_time_link(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         invitation = invite(admin, department=org.sales)
+    run_queued_tasks()  # the worker sends it
     nia = invitation.user
     assert not nia.is_active and not nia.has_usable_password()
     assert Membership.objects.get(user=nia).department == org.sales
@@ -133,6 +135,7 @@ def test_an_invitation_creates_an_inactive_person_and_emails_a_one_time_link(
 def test_an_expired_invitation_does_not_work(admin, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         invite(admin)
+    run_queued_tasks()
     Invitation.objects.update(expires_at=timezone.now() - dt.timedelta(minutes=1))
     assert services.invitation_for_token(token_from(mailoutbox[0])) is None
 
@@ -143,6 +146,7 @@ def test_resending_replaces_the_link_and_revoking_ends_it(
     with django_capture_on_commit_callbacks(execute=True):
         nia = invite(admin).user
         services.invitation_resend(by=admin, user=nia)
+    run_queued_tasks()
     first, second = token_from(mailoutbox[0]), token_from(mailoutbox[1])
     assert services.invitation_for_token(first) is None
     assert services.invitation_for_token(second) is not None

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agreements', '0001_initial'),
+        ('agreements', '0002_sealing_state'),
         ('organisation', '0003_working_calendar'),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agreements', '0003_read_text_targets'),
+        ('agreements', '0004_read_text_targets'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

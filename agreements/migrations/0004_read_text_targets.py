@@ -13,7 +13,7 @@ def read_targets(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("agreements", "0002_structured_measure"),
+        ("agreements", "0003_structured_measure"),
         ("organisation", "0003_working_calendar"),
     ]
 

@@ -16,7 +16,9 @@ from django.utils import timezone
 
 from agreements import render_child, selectors, services
 from agreements.models import MONITORING_CLAUSE, SLAVersion
+from meetings import permissions as meeting_permissions
 from meetings.models import Event
+from meetings.rules import Role
 
 
 @functools.cache
@@ -129,14 +131,19 @@ def render_in_child(html: str) -> bytes:
     return data
 
 
-def minutes_html(meeting) -> str:
-    events = Event.objects.filter(meeting=meeting).select_related("actor", "item").order_by("seq")
+def minutes_html(meeting, role: Role | None) -> str:
+    """The minutes as whoever plays ``role`` in ``meeting`` may read them."""
+    events = (
+        Event.objects.filter(meeting=meeting)
+        .select_related("actor", "item__need_list")
+        .order_by("seq")
+    )
     return render_to_string(
         "agreements/print/minutes.html",
         {
             "css": print_css(),
             "meeting": meeting,
-            "events": events,
+            "events": meeting_permissions.record_for(events, role, meeting),
             "printed_at": timezone.now(),
         },
     )

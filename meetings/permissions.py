@@ -10,17 +10,26 @@ this module knowing it: ``escalation`` adds the arbiters of its requests (see
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from meetings.rules import Role, Side, head_role, lists_are_presented, side_of_role
+from meetings.rules import (
+    Role,
+    Side,
+    head_role,
+    item_is_presented,
+    lists_are_presented,
+    side_of_role,
+)
 from organisation import permissions as org
 from organisation.models import Membership
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
-    from meetings.models import Meeting, NeedList
+    from meetings.models import Event, Meeting, NeedItem, NeedList
 
 # check(user, meeting) -> bool: someone outside both departments who may follow.
 OBSERVER_CHECKS: list[Callable[[AbstractBaseUser, Meeting], bool]] = []
@@ -88,6 +97,119 @@ def role_sees_need_list(role: Role | None, need_list: NeedList) -> bool:
         return True
     side = Side.A if need_list.department_id == meeting.department_a_id else Side.B
     return side_of_role(role) == side or lists_are_presented(meeting, side)
+
+
+def may_read_department_private(role: Role | None, meeting: Meeting, department_id: int) -> bool:
+    """Whether ``role`` may read what one department keeps to itself before the meeting
+    (its list as it is being prepared, its settings): that department and the chair."""
+    if role is None:
+        return False
+    if is_chair(role, meeting):
+        return True
+    side = Side.A if department_id == meeting.department_a_id else Side.B
+    return side_of_role(role) == side
+
+
+def is_chair(role: Role | None, meeting: Meeting) -> bool:
+    """Whether ``role`` chairs ``meeting``: the chair reads both lists as they are prepared."""
+    return role == Role.FACILITATOR
+
+
+def may_read_item(role: Role | None, item: NeedItem, meeting: Meeting | None = None) -> bool:
+    """Whether whoever plays ``role`` may read anything that names or describes ``item``.
+
+    The item's own department and the chair always; anyone else only once the
+    item has been presented in the meeting (``rules.item_is_presented``). Every
+    page, live region, minutes line and PDF asks this, never a template.
+    """
+    meeting = meeting or item.need_list.meeting
+    if may_read_department_private(role, meeting, item.need_list.department_id):
+        return True
+    return role is not None and item_is_presented(meeting, item)
+
+
+def readable_items(role: Role | None, meeting: Meeting, items: Iterable[NeedItem]) -> list:
+    return [item for item in items if may_read_item(role, item, meeting)]
+
+
+# --- the record, worded for its reader ------------------------------------------------
+
+# Events about a need list while it is prepared: private to the department (and
+# the chair) whatever happens to the request afterwards, since a removed request
+# is never presented and its earlier events outlive it.
+PREPARATION_KINDS = frozenset(
+    {"need_added", "need_edited", "need_confirmed", "need_removed", "need_moved"}
+)
+SETTINGS_KINDS = frozenset({"list_settings"})
+
+
+@dataclass(frozen=True)
+class RecordLine:
+    """One line of the meeting's record, as one reader may read it."""
+
+    seq: int
+    at: dt.datetime
+    step: str
+    step_display: str
+    actor: object | None
+    kind: str
+    text: str
+
+
+def _event_department_id(event: Event) -> int | None:
+    if event.item_id is not None and event.item is not None:
+        return event.item.need_list.department_id
+    for data in (event.after, event.before):
+        if isinstance(data, dict) and isinstance(data.get("department"), int):
+            return data["department"]
+    return None
+
+
+def _department_name(meeting: Meeting, department_id: int | None) -> str:
+    if department_id == meeting.department_a_id:
+        return meeting.department_a.name
+    if department_id == meeting.department_b_id:
+        return meeting.department_b.name
+    return "A department"
+
+
+def record_text(event: Event, role: Role | None, meeting: Meeting) -> str:
+    """What ``event`` says to whoever plays ``role``, decided now, at read time.
+
+    The record keeps its full wording (``Event.description``); a reader who may
+    not yet read the request it names gets only that a need list changed.
+    """
+    if is_chair(role, meeting):
+        return event.description
+    department_id = _event_department_id(event)
+    name = _department_name(meeting, department_id)
+    if event.kind in PREPARATION_KINDS or event.kind in SETTINGS_KINDS:
+        if department_id is not None and may_read_department_private(role, meeting, department_id):
+            return event.description
+        if event.kind in SETTINGS_KINDS:
+            return f"{name} changed its meeting settings."
+        return f"{name} changed its need list."
+    if event.item_id is not None:
+        if event.item is not None and may_read_item(role, event.item, meeting):
+            return event.description
+        return f"Something happened on one of {name}'s requests."
+    return event.description
+
+
+def record_for(events: Iterable[Event], role: Role | None, meeting: Meeting) -> list[RecordLine]:
+    """The lines of the record ``events`` make, worded for ``role``."""
+    return [
+        RecordLine(
+            seq=event.seq,
+            at=event.at,
+            step=event.step,
+            step_display=event.get_step_display(),
+            actor=event.actor,
+            kind=event.kind,
+            text=record_text(event, role, meeting),
+        )
+        for event in events
+    ]
 
 
 def can_edit_need_list(user: AbstractBaseUser, need_list: NeedList) -> bool:

@@ -14,6 +14,7 @@ and templates ask ``allowed`` to decide what to offer. Neither repeats a rule.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from meetings.models import ItemStatus, Meeting, Move, NeedItem, Step
@@ -284,6 +285,18 @@ def lists_are_presented(meeting: Meeting, side: Side) -> bool:
     return STEP_ORDER.index(meeting.step) >= STEP_ORDER.index(start)
 
 
+def item_is_presented(meeting: Meeting, item: NeedItem) -> bool:
+    """Whether ``item`` has been put before the meeting.
+
+    Either the presenting step reached it (``presented_at``), or its side's
+    presentation is over: that step cannot end before every request was presented.
+    """
+    if item.presented_at is not None:
+        return True
+    start = Step.A_PRESENTS if side_of_item(meeting, item) == Side.A else Step.B_PRESENTS
+    return STEP_ORDER.index(meeting.step) > STEP_ORDER.index(start)
+
+
 def _items(meeting: Meeting, side: Side) -> list[NeedItem]:
     department = department_of(meeting, side)
     return [
@@ -294,12 +307,25 @@ def _items(meeting: Meeting, side: Side) -> list[NeedItem]:
     ]
 
 
-def exit_blockers(meeting: Meeting) -> list[str]:
-    """What still has to happen before the facilitator may leave the current step."""
+def exit_blockers(
+    meeting: Meeting, may_read: Callable[[NeedItem], bool] | None = None
+) -> list[str]:
+    """What still has to happen before the facilitator may leave the current step.
+
+    ``may_read`` says whether the reader may see what a request says (see
+    ``meetings.permissions.may_read_item``); a request they may not read is
+    named only as "a request". Without it, every request is named.
+    """
     step = meeting.step
     a, b = meeting.department_a.name, meeting.department_b.name
     names = {Side.A: a, Side.B: b}
     missing: list[str] = []
+
+    def named(item: NeedItem, start: bool = True) -> str:
+        if may_read is None or may_read(item):
+            return f"“{item.service}”"
+        return f"{'One' if start else 'one'} of {names[side_of_item(meeting, item)]}'s requests"
+
     if step == Step.PREPARATION:
         for need_list in meeting.need_lists.all():
             if not need_list.is_ready:
@@ -307,7 +333,7 @@ def exit_blockers(meeting: Meeting) -> list[str]:
             for item in need_list.items.all():
                 if item.needs_confirmation:
                     missing.append(
-                        f"{need_list.department.name}: “{item.service}” costs nearly as much as "
+                        f"{need_list.department.name}: {named(item, start=False)} costs nearly as much as "
                         "it brings and is not yet confirmed as a need."
                     )
     elif step == Step.OPENING:
@@ -321,7 +347,7 @@ def exit_blockers(meeting: Meeting) -> list[str]:
         side = PRESENTING[step]
         for item in _items(meeting, side):
             if item.presented_at is None:
-                missing.append(f"“{item.service}” has not been presented yet.")
+                missing.append(f"{named(item)} has not been presented yet.")
         open_questions = [r for r in meeting.remarks.all() if r.step == step and r.is_open]
         if open_questions:
             missing.append(
@@ -332,15 +358,15 @@ def exit_blockers(meeting: Meeting) -> list[str]:
         for item in _items(meeting, side):
             summaries = list(item.summaries.all())
             if not summaries:
-                missing.append(f"“{item.service}” has not been summarised yet.")
+                missing.append(f"{named(item)} has not been summarised yet.")
             elif summaries[-1].verdict != "confirmed":
-                missing.append(f"The summary of “{item.service}” is not confirmed yet.")
+                missing.append(f"The summary of {named(item, start=False)} is not confirmed yet.")
     elif step in RESPONDING:
         side = other(RESPONDING[step])
         for item in _items(meeting, side):
             if not item.is_settled:
                 missing.append(
-                    f"“{item.service}” is not yet agreed, withdrawn or escalated "
+                    f"{named(item)} is not yet agreed, withdrawn or escalated "
                     f"({item.get_status_display().lower()})."
                 )
     return missing

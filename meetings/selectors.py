@@ -158,7 +158,7 @@ def lists_to_prepare(user: AbstractBaseUser) -> list[NeedList]:
 def events_for(meeting: Meeting, *, after_seq: int = 0) -> QuerySet[Event]:
     return (
         Event.objects.filter(meeting=meeting, seq__gt=after_seq)
-        .select_related("actor", "item")
+        .select_related("actor", "item__need_list")
         .order_by("seq")
     )
 

@@ -22,6 +22,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from meetings import forms, permissions, rules, selectors, services, words
+from meetings.measures import Direction, Frequency, Kind, TimeUnit
 from meetings.models import Meeting, Move, NeedItem, NeedList, Step
 from meetings.rules import Role, RuleError
 from organisation import permissions as org
@@ -112,11 +113,14 @@ def _need_list_context(request: HttpRequest, need_list: NeedList, **extra: Any) 
         and not need_list.is_ready
     )
     is_head = org.is_head_of(request.user, need_list.department)
-    items = list(need_list.items.all())
+    role = permissions.meeting_role(request.user, meeting)
+    all_items = list(need_list.items.select_related("need_list"))
+    items = permissions.readable_items(role, meeting, all_items)
     context = {
         "meeting": meeting,
         "need_list": need_list,
         "items": items,
+        "items_unpresented": len(all_items) - len(items),
         "can_edit": can_edit,
         "is_head": is_head,
         "can_mark_ready": is_head and meeting.step == Step.PREPARATION,
@@ -323,7 +327,13 @@ AUDIENCES = ["facilitator", "head_a", "member_a", "head_b", "member_b", "observe
 
 
 def audience_for(user, meeting: Meeting) -> str:
-    """Which rendering of the meeting this person sees (one per role)."""
+    """Which rendering of the meeting this person sees (one per role).
+
+    Everything the page shows is decided from the role alone (``meeting_context``,
+    ``permissions.may_read_item``, ``permissions.record_for``), so everyone in one
+    audience may read the same things; a rule that looks at more than the role
+    needs an audience of its own here.
+    """
     role = permissions.meeting_role(user, meeting)
     return str(role) if role else "observer"
 
@@ -353,14 +363,20 @@ def meeting_context(
     lists = {nl.department_id: nl for nl in meeting.need_lists.all()}
     list_a, list_b = lists[meeting.department_a_id], lists[meeting.department_b_id]
     requests = []
+    requests_unpresented = 0
     if table_side is not None:
         on_table = list_a if table_side == rules.Side.A else list_b
         for number, item in enumerate(on_table.items.all(), start=1):
-            requests.append(_request_view(meeting, item, role, table_side, number))
+            if permissions.may_read_item(role, item, meeting):
+                requests.append(_request_view(meeting, item, role, table_side, number))
+            else:
+                requests_unpresented += 1
     # The request being discussed comes first: on a phone it is what the screen opens on.
     current = [r for r in requests if r["is_current"]]
     others = [r for r in requests if not r["is_current"]]
-    missing = rules.exit_blockers(meeting)
+    missing = rules.exit_blockers(
+        meeting, may_read=lambda item: permissions.may_read_item(role, item, meeting)
+    )
     steps = [
         {
             "number": rules.step_number(s),
@@ -424,6 +440,7 @@ def meeting_context(
         "requests": requests,
         "current_request": current[0] if current else None,
         "other_requests": others,
+        "requests_unpresented": requests_unpresented,
         "lists": [
             {
                 "need_list": nl,
@@ -440,8 +457,12 @@ def meeting_context(
         and side is not None
         and rules.department_of(meeting, side).pk not in acknowledged,
         "settled": settled,
-        "recent_events": meeting.recent_events,
+        "recent_events": permissions.record_for(meeting.recent_events, role, meeting),
         "reasons": Move.Reason.choices,
+        "measure_kinds": Kind.choices,
+        "measure_directions": Direction.choices,
+        "measure_time_units": TimeUnit.choices,
+        "measure_frequencies": Frequency.choices,
         "live_render": False,
     }
     context.update(extra)
@@ -594,7 +615,11 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 class BadInput(RuleError):
     def __init__(self, form) -> None:
-        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
+        errors = [
+            f"{form.fields[name].label}: {e}" if name in form.fields else str(e)
+            for name, field_errors in form.errors.items()
+            for e in field_errors
+        ]
         super().__init__("Please check what you entered: " + " ".join(errors), status=400)
 
 
@@ -621,12 +646,30 @@ def _remark_id(request: HttpRequest) -> int:
 def _act_negotiate(request: HttpRequest, meeting: Meeting, kind: str) -> str:
     item_id = _item_id(request)
     if kind == Move.Kind.YES:
-        data = _valid(forms.YesForm(request.POST))
-        services.response_yes(meeting=meeting, by=request.user, item_id=item_id, **data)
+        form = forms.YesForm(request.POST)
+        data = _valid(form)
+        services.response_yes(
+            meeting=meeting,
+            by=request.user,
+            item_id=item_id,
+            start_date=data["start_date"],
+            milestones=data["milestones"],
+            measure=form.measure,
+        )
         return "Agreed."
     if kind == Move.Kind.COUNTER:
-        data = _valid(forms.CounterForm(request.POST))
-        services.response_counter(meeting=meeting, by=request.user, item_id=item_id, **data)
+        form = forms.CounterForm(request.POST)
+        data = _valid(form)
+        services.response_counter(
+            meeting=meeting,
+            by=request.user,
+            item_id=item_id,
+            service=data["service"],
+            level=data["level"],
+            start_date=data["start_date"],
+            milestones=data["milestones"],
+            measure=form.measure,
+        )
         return "Counter-offer made."
     if kind == Move.Kind.NO:
         data = _valid(forms.NoForm(request.POST))
@@ -790,12 +833,13 @@ def meeting_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_GET
 def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for(request.user, pk)
+    role = permissions.meeting_role(request.user, meeting)
     sections: list[dict[str, Any]] = []  # consecutive events of one step, in order
-    for event in selectors.events_for(meeting):
-        if not sections or sections[-1]["step"] != event.step:
-            label = rules.step_label(meeting, event.step)
-            sections.append({"step": event.step, "label": label, "events": []})
-        sections[-1]["events"].append(event)
+    for line in permissions.record_for(selectors.events_for(meeting), role, meeting):
+        if not sections or sections[-1]["step"] != line.step:
+            label = rules.step_label(meeting, line.step)
+            sections.append({"step": line.step, "label": label, "events": []})
+        sections[-1]["events"].append(line)
     return render(request, "meetings/minutes.html", {"meeting": meeting, "sections": sections})
 
 

@@ -33,3 +33,19 @@ def run_queued_tasks(*, now: dt.datetime | None = None) -> list[Any]:
         for result in due:
             default_task_backend.results.remove(result)
             returned.append(result.task.call(*result.args, **result.kwargs))
+
+
+def deliver_outbox() -> int:
+    """Send every email still in the outbox, as the worker would (for tests whose server
+    runs in another thread, where the tasks it enqueued are out of reach)."""
+    from notifications import delivery
+    from notifications.models import Outbox
+
+    pending = list(
+        Outbox.objects.filter(sent_at__isnull=True, gave_up_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    for outbox_id in pending:
+        delivery.outbox_deliver(outbox_id=outbox_id)
+    return len(pending)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 
+from asgiref.sync import sync_to_async
 from django.core.exceptions import PermissionDenied
 from django.core.handlers.asgi import ASGIRequest
 from django.http import Http404, HttpRequest, StreamingHttpResponse
@@ -44,7 +45,9 @@ def _after(request: HttpRequest) -> int | None:
 @require_GET
 async def meeting_live(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     if not isinstance(request, ASGIRequest):
-        # A WSGI server cannot hold streams open: say so, and the page stays as it is.
+        # A WSGI server cannot hold streams open: say so, and the page stays as it is
+        # (to those who may follow the meeting: the others are refused as always).
+        await sync_to_async(_admit)(request, pk)
         response = StreamingHttpResponse(
             iter([sse("unavailable", "{}")]), content_type="text/event-stream"
         )

@@ -87,10 +87,16 @@ ITEM_FIELDS = NeedItem.EDITABLE_FIELDS
 
 
 def _item_snapshot(item: NeedItem) -> dict[str, Any]:
+    """The request as it stands, and whose list it is on (the record's reader filter
+    needs the department even after the request is removed)."""
     return {
         field: (str(v) if isinstance(v := getattr(item, field), Decimal) else v)
         for field in ITEM_FIELDS
-    } | {"position": item.position, "confirmed_need": item.confirmed_need}
+    } | {
+        "position": item.position,
+        "confirmed_need": item.confirmed_need,
+        "department": item.need_list.department_id,
+    }
 
 
 def _fresh_item(item: NeedItem) -> NeedItem:
@@ -128,7 +134,10 @@ def _apply_item_data(
     if not org.is_head_of(by, item.need_list.department):
         confirmed_need = item.confirmed_need
     for field in ITEM_FIELDS:
-        setattr(item, field, data[field])
+        if field in data:
+            setattr(item, field, data[field])
+    if "measure_target" in data:  # a target only ever written as text, carried into a review
+        item.measure_target = data["measure_target"]
     item.confirmed_need = bool(confirmed_need) and item.cost_is_high
 
 
@@ -211,6 +220,7 @@ def need_item_confirm(*, item: NeedItem, by: AbstractBaseUser) -> NeedItem:
             f"{display_name(by)} confirmed “{item.service}” is still a need although it costs "
             "nearly as much as it brings."
         ),
+        after={"department": item.need_list.department_id},
     )
     return item
 
@@ -254,8 +264,8 @@ def need_item_move(*, item: NeedItem, by: AbstractBaseUser, offset: int) -> None
         kind="need_moved",
         item=item,
         description=f"{display_name(by)} moved “{item.service}” to position {target + 1}.",
-        before={"position": index},
-        after={"position": target},
+        before={"position": index, "department": item.need_list.department_id},
+        after={"position": target, "department": item.need_list.department_id},
     )
 
 
@@ -316,6 +326,7 @@ def need_list_update_settings(
     if not org.is_head_of(by, need_list.department):
         raise RuleError("Only this department's head can change these settings.", status=403)
     before = {
+        "department": need_list.department_id,
         "members_may_edit": need_list.members_may_edit,
         "flagged_difficult": need_list.flagged_difficult,
         "difficulty_note": need_list.difficulty_note,
@@ -326,6 +337,7 @@ def need_list_update_settings(
     need_list.full_clean()
     need_list.save()
     after = {
+        "department": need_list.department_id,
         "members_may_edit": need_list.members_may_edit,
         "flagged_difficult": need_list.flagged_difficult,
         "difficulty_note": need_list.difficulty_note,

@@ -8,7 +8,7 @@ from tests.meetings.helpers import drive_to
 
 def test_minutes_list_every_action_in_order(meeting, org, as_user):
     drive_to(meeting, org, Step.B_SUMMARISES)
-    response = as_user(org.fergus).get(reverse("meetings:minutes", args=[meeting.pk]))
+    response = as_user(org.priya).get(reverse("meetings:minutes", args=[meeting.pk]))
     html = response.readable
     assert response.status_code == 200
     assert html.count("<h1") == 1

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from meetings.models import Event, NeedItem, Step
 from tests.factories import item_data, make_item, make_meeting
@@ -120,7 +121,8 @@ def test_the_other_side_and_outsiders_get_403_and_no_peek(
 
 
 def test_the_list_opens_to_the_other_side_when_presented(as_user, org, finance_list) -> None:
-    make_item(finance_list, "Signed order forms with every contract")
+    make_item(finance_list, "Signed order forms with every contract", presented_at=timezone.now())
+    make_item(finance_list, "Not presented yet")
     finance_list.meeting.step = Step.A_PRESENTS
     finance_list.meeting.save()
 
@@ -129,6 +131,8 @@ def test_the_list_opens_to_the_other_side_when_presented(as_user, org, finance_l
     assert response.status_code == 200
     html = response.content.decode()
     assert "Signed order forms with every contract" in html
+    assert "Not presented yet" not in html
+    assert "1 more request still to be presented." in html
     assert "Add a request" not in html
     assert "frozen" in html
 
@@ -217,7 +221,7 @@ def test_adding_without_javascript_redirects_back_with_a_message(
         ({"service": ""}, "This field is required."),
         ({"service": "    "}, "This field is required."),
         ({"benefit_organisation": "   "}, "This field is required."),
-        ({"measure_target": ""}, "This field is required."),
+        ({"measure_kind": "number", "measure_direction": ""}, "Say whether the figure"),
         ({"cost_estimate": "-5"}, "greater than or equal to 0"),
         ({"value_estimate": "2000000000"}, "That figure is too large: check it."),
         ({"cost_estimate": "1e400"}, "no more than 14 digits"),

@@ -317,10 +317,8 @@ def test_moving_up_and_down_swaps_neighbours(org, finance_list, meeting) -> None
     assert services_in_order(finance_list) == ["Three", "One", "Two"]
 
     moves = Event.objects.filter(meeting=meeting, kind="need_moved").order_by("seq")
-    assert [(e.before, e.after) for e in moves] == [
-        ({"position": 2}, {"position": 1}),
-        ({"position": 0}, {"position": 1}),
-    ]
+    assert [(e.before["position"], e.after["position"]) for e in moves] == [(2, 1), (0, 1)]
+    assert {e.after["department"] for e in moves} == {finance_list.department_id}
 
 
 @pytest.mark.parametrize(("which", "offset"), [(0, -1), (2, 1), (1, 2), (1, 0)])

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from agreements import services
 from agreements.models import SLA
+from meetings.measures import Direction, Kind
 from meetings.models import Event, ItemStatus, Meeting, NeedItem, NeedList, Origin, Step
 from organisation.demo import DEMO_PASSWORD
 
@@ -112,7 +113,10 @@ def build(people: SimpleNamespace) -> SLA:
             value_estimate=Decimal("15000"),
             service_level=level,
             measure_what=what,
-            measure_target=f"{target}%",
+            measure_kind=Kind.SHARE,
+            measure_threshold=Decimal(target),
+            measure_direction=Direction.AT_LEAST,
+            measure_unit="%",
             status=ItemStatus.AGREED,
             agreed_service=agreed or service,
             agreed_level=level,
@@ -138,11 +142,7 @@ def build(people: SimpleNamespace) -> SLA:
         services.sla_service_update(
             service=service,
             by=people.priya,
-            data={
-                "measure_target": service.measure_target.rstrip("%"),
-                "measure_unit": "%",
-                "measured_by": measurers[service.recipient_id],
-            },
+            data={"measured_by": measurers[service.recipient_id]},
         )
     for head in (people.fiona, people.sam):
         services.sla_sign(version=version, by=head, password=DEMO_PASSWORD, ip_address="127.0.0.1")

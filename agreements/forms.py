@@ -2,10 +2,40 @@ from __future__ import annotations
 
 from django import forms
 
-from agreements.models import SLAService
+from agreements.models import SLAService, SLAVersion
 from agreements.services import EDITABLE_FIELDS
 
 MAX_UPLOAD = 20 * 1024 * 1024
+MEASURE_HELP = {
+    "measure_what": "What is counted or timed, for example: invoices paid.",
+    "measure_threshold": "95 for 95%; 3 for at most 3 errors; 4 for 4 working hours. "
+    "Not needed for a deadline.",
+    "measure_direction": "For a plain number: which way is good.",
+    "measure_unit": "For a plain number, for example: orders.",
+    "measure_limit": "For a percentage within a time limit, for example 1 (working day).",
+    "measure_time_unit": "Working hours and days count only the organisation's office hours.",
+    "measured_by": "The person or role who records the measure.",
+}
+
+
+class MeasureConfirmForm(forms.ModelForm):
+    """How a target written only as text is to be read (the heads confirm it)."""
+
+    class Meta:
+        model = SLAService
+        fields = [
+            "measure_kind",
+            "measure_threshold",
+            "measure_direction",
+            "measure_unit",
+            "measure_limit",
+            "measure_time_unit",
+        ]
+        help_texts = MEASURE_HELP
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["measure_kind"].required = True
 
 
 class ServiceDetailsForm(forms.ModelForm):
@@ -13,15 +43,11 @@ class ServiceDetailsForm(forms.ModelForm):
         model = SLAService
         fields = EDITABLE_FIELDS
         widgets = {"review_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
-        help_texts = {
-            "measure_target": "For example 95, or ‘within 3 working days’.",
-            "measure_unit": "For example %, days, orders.",
-            "measured_by": "The person or role who records the measure.",
-        }
+        help_texts = MEASURE_HELP
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["measure_target"].required = True
+        self.fields["measure_kind"].required = True
         self.fields["measured_by"].required = True
         self.fields["review_date"].required = True
 
@@ -61,3 +87,23 @@ class VerifyForm(forms.Form):
         if document.size > MAX_UPLOAD:
             raise forms.ValidationError("That file is over 20 MB; an agreement PDF is far smaller.")
         return document
+
+
+class StatusRulesForm(forms.ModelForm):
+    """How the agreement's standing is judged: on track, at risk or breached."""
+
+    class Meta:
+        model = SLAVersion
+        fields = ["status_window", "at_risk_below", "breached_below"]
+        widgets = {
+            "status_window": forms.NumberInput(attrs={"min": 1, "max": 12}),
+            "at_risk_below": forms.NumberInput(attrs={"min": 1, "max": 100}),
+            "breached_below": forms.NumberInput(attrs={"min": 0, "max": 100}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        risk, breach = cleaned.get("at_risk_below"), cleaned.get("breached_below")
+        if risk is not None and breach is not None and breach > risk:
+            self.add_error("breached_below", "“Breached below” is at most “at risk below”.")
+        return cleaned

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from meetings.models import Frequency, Meeting, NeedItem, Origin
+from meetings.measures import MeasureFields
+from meetings.models import Meeting, NeedItem, Origin
 from organisation.models import Department
 
 DEFAULT_ESCALATION_ROUTE = (
@@ -69,6 +71,25 @@ class SLAVersion(models.Model):
     )
     reason = models.CharField(max_length=300, help_text="Why this version exists.")
     escalation_route = models.TextField(default=DEFAULT_ESCALATION_ROUTE)
+    # How the agreement's standing is judged (the heads agree these with the terms).
+    status_window = models.PositiveSmallIntegerField(
+        "periods looked at",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="The standing looks at each measure's last this many periods.",
+    )
+    at_risk_below = models.PositiveSmallIntegerField(
+        "at risk below (%)",
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="A measure met in fewer of those periods than this puts the agreement at risk.",
+    )
+    breached_below = models.PositiveSmallIntegerField(
+        "breached below (%)",
+        default=70,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="A measure met in fewer of those periods than this breaches the agreement.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -90,6 +111,11 @@ class SLAVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["sla", "number"], name="one_version_number_per_sla"),
             models.CheckConstraint(condition=Q(number__gte=1), name="sla_version_number_positive"),
+            models.CheckConstraint(
+                condition=Q(breached_below__lte=models.F("at_risk_below")),
+                name="sla_breach_threshold_below_risk",
+                violation_error_message="“Breached below” is at most “at risk below”.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -109,8 +135,12 @@ class SLAVersion(models.Model):
         return self.status in {VersionStatus.SIGNED, VersionStatus.SUPERSEDED} and not self.has_pdf
 
 
-class SLAService(models.Model):
-    """One agreed service: what the provider gives the recipient, and how it is measured."""
+class SLAService(MeasureFields):
+    """One agreed service: what the provider gives the recipient, and how it is measured.
+
+    The measure's fields and meaning are shared with the request it came from
+    (``meetings.measures``).
+    """
 
     version = models.ForeignKey(SLAVersion, on_delete=models.CASCADE, related_name="services")
     position = models.PositiveIntegerField(default=0)
@@ -122,13 +152,6 @@ class SLAService(models.Model):
     service = models.CharField(max_length=300)
     level = models.CharField("service level", max_length=300, blank=True)
     milestones = models.TextField(blank=True)
-    measure_what = models.CharField("what is measured", max_length=300)
-    measure_target = models.CharField("target", max_length=120, blank=True)
-    measure_unit = models.CharField("unit", max_length=60, blank=True)
-    measure_frequency = models.CharField(
-        "how often", max_length=12, choices=Frequency.choices, default=Frequency.MONTHLY
-    )
-    measured_by = models.CharField("who measures", max_length=200, blank=True)
     start_date = models.DateField(null=True, blank=True)
     review_date = models.DateField(null=True, blank=True)
     origin = models.CharField(max_length=10, choices=Origin.choices)
@@ -152,12 +175,16 @@ class SLAService(models.Model):
     def __str__(self) -> str:
         return f"{self.service} ({self.provider} for {self.recipient})"
 
+    def clean(self) -> None:
+        self.tidy_measure()
+        self.clean_measure(required=False)
+
     @property
     def missing(self) -> list[str]:
         """The rough details still to complete before anyone can sign."""
         gaps = []
-        if not self.measure_target.strip():
-            gaps.append("a target")
+        if self.measure_needs_confirming or self.measure.problems():
+            gaps.append("a measure (its kind and target)")
         if not self.measured_by.strip():
             gaps.append("who measures")
         if self.start_date is None:

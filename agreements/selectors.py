@@ -28,9 +28,11 @@ def version_for_print(pk: int) -> SLAVersion:
         .prefetch_related(
             Prefetch(
                 "services",
-                queryset=SLAService.objects.select_related("provider", "recipient").order_by(
-                    "position", "id"
-                ),
+                queryset=SLAService.objects.select_related(
+                    "provider", "recipient", "measure_calendar"
+                )
+                .prefetch_related("measure_calendar__holidays")
+                .order_by("position", "id"),
             ),
             Prefetch(
                 "escalations",

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -36,14 +37,18 @@ from organisation.people import display_name
 
 logger = logging.getLogger(__name__)
 REVIEW_AFTER = dt.timedelta(days=365)
-EDITABLE_FIELDS = [
+MEASURE_FIELDS = [
     "measure_what",
-    "measure_target",
+    "measure_kind",
+    "measure_threshold",
+    "measure_direction",
     "measure_unit",
+    "measure_limit",
+    "measure_time_unit",
     "measure_frequency",
     "measured_by",
-    "review_date",
 ]
+EDITABLE_FIELDS = [*MEASURE_FIELDS, "review_date"]
 
 
 class AgreementError(RuleError):
@@ -91,6 +96,8 @@ def _record(
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value.normalize())
     return value
 
 
@@ -109,17 +116,26 @@ def canonical_content(version: SLAVersion) -> dict[str, Any]:
             "milestones": s.milestones,
             "measure": {
                 "what": s.measure_what,
-                "target": s.measure_target,
+                "kind": s.measure_kind,
+                "threshold": _jsonable(s.measure_threshold),
+                "direction": s.measure_direction,
                 "unit": s.measure_unit,
+                "limit": _jsonable(s.measure_limit),
+                "time_unit": s.measure_time_unit,
+                "working_hours": s.measure.calendar_words,
+                "target_as_written": s.measure_target,
                 "frequency": s.measure_frequency,
                 "measured_by": s.measured_by,
+                "in_words": s.measure.sentence(),
             },
             "start_date": _jsonable(s.start_date),
             "review_date": _jsonable(s.review_date),
             "origin": s.origin,
             "request": s.need_item_id,
         }
-        for s in version.services.select_related("provider", "recipient").order_by("position", "id")
+        for s in version.services.select_related(
+            "provider", "recipient", "measure_calendar"
+        ).order_by("position", "id")
     ]
     escalations = [
         {
@@ -145,6 +161,11 @@ def canonical_content(version: SLAVersion) -> dict[str, Any]:
         "services": services,
         "escalations": escalations,
         "escalation_route": version.escalation_route,
+        "status_rules": {
+            "periods": version.status_window,
+            "at_risk_below": version.at_risk_below,
+            "breached_below": version.breached_below,
+        },
     }
 
 
@@ -178,9 +199,7 @@ def _service_from_item(version: SLAVersion, meeting: Meeting, item: NeedItem, po
         service=item.agreed_service or item.service,
         level=item.agreed_level or item.service_level,
         milestones=item.agreed_milestones,
-        measure_what=item.measure_what,
-        measure_target=item.measure_target,
-        measure_frequency=item.measure_frequency,
+        **item.measure_values(),
         start_date=start,
         review_date=(start + REVIEW_AFTER) if start else None,
         origin=item.agreed_origin or Origin.YES,
@@ -392,6 +411,92 @@ def sla_service_update(
     return service
 
 
+STATUS_RULES = ["status_window", "at_risk_below", "breached_below"]
+
+
+@transaction.atomic
+def sla_status_rules_update(
+    *, version: SLAVersion, by: AbstractBaseUser, data: dict[str, Any]
+) -> SLAVersion:
+    """The heads agree how the agreement's standing (on track, at risk, breached) is judged."""
+    sla = _lock(version.sla_id)
+    version = _editable_version(sla, version)
+    if not permissions.can_edit_sla(by, sla):
+        raise AgreementError(
+            "Only the two heads and the facilitator can complete the agreement.", status=403
+        )
+    before = {f: getattr(version, f) for f in STATUS_RULES}
+    for name in STATUS_RULES:
+        if name in data:
+            setattr(version, name, data[name])
+    after = {f: getattr(version, f) for f in STATUS_RULES}
+    if before == after:
+        return version
+    version.full_clean(exclude=["pdf"])
+    version.save(update_fields=STATUS_RULES)
+    _record(
+        version,
+        by=by,
+        kind="status_rules_edited",
+        description=(
+            f"{_name(by)} set the standing rules: over the last {version.status_window} "
+            f"periods, at risk below {version.at_risk_below}%, breached below "
+            f"{version.breached_below}%."
+        ),
+        before=before,
+        after=after,
+    )
+    _clear_signatures(version, by=by, why=f"{_name(by)} changed the standing rules")
+    return version
+
+
+@transaction.atomic
+def sla_measure_confirm(
+    *, service: SLAService, by: AbstractBaseUser, data: dict[str, Any]
+) -> SLAService:
+    """A head confirms how a measure written only as text is read (a signed version too).
+
+    Targets written as text before measures were data, and not readable, are kept
+    as written and flagged; the heads say what they meant. The wording they signed
+    stays in the record; signatures stand, since the terms have not changed.
+    """
+    sla = _lock(service.version.sla_id)
+    if permissions.department_headed_in(by, sla) is None:
+        raise AgreementError("Only the two heads confirm how a measure is read.", status=403)
+    service = SLAService.objects.select_related("provider", "recipient", "version").get(
+        pk=service.pk
+    )
+    if service.version.status == VersionStatus.SUPERSEDED:
+        raise AgreementError("This version has been superseded and can no longer change.")
+    if not service.measure_needs_confirming:
+        raise AgreementError("This measure is already confirmed.")
+    wording = service.measure_target
+    for field in MEASURE_FIELDS:
+        if field in data and field not in {"measure_what", "measure_frequency"}:
+            value = data[field]
+            setattr(service, field, value.strip() if isinstance(value, str) else value)
+    service.tidy_measure()
+    problems = service.measure.problems()
+    if problems:
+        raise AgreementError(" ".join(problems.values()), status=400)
+    service.full_clean()
+    service.save()
+    _record(
+        service.version,
+        by=by,
+        kind="measure_confirmed",
+        description=(
+            f"{_name(by)} confirmed the measure of “{service.service}”, written as "
+            f"“{wording}”, as: {service.measure.sentence()}."
+        ),
+        before={"target_as_written": wording},
+        after={f: _jsonable(getattr(service, f)) for f in MEASURE_FIELDS},
+    )
+    if service.version.is_editable:
+        _clear_signatures(service.version, by=by, why=f"{_name(by)} confirmed a measure")
+    return service
+
+
 @transaction.atomic
 def sla_sign(
     *,
@@ -485,6 +590,9 @@ def _copy_as_amendment(signed: SLAVersion, *, by: AbstractBaseUser | None, reaso
         number=signed.number + 1,
         reason=reason,
         escalation_route=signed.escalation_route,
+        status_window=signed.status_window,
+        at_risk_below=signed.at_risk_below,
+        breached_below=signed.breached_below,
         created_by=by,
     )
     for service in signed.services.all():
@@ -584,9 +692,7 @@ def sla_apply_escalation_outcome(
             need_item=item,
             provider=provider,
             recipient=recipient,
-            measure_what=item.measure_what,
-            measure_target=item.measure_target,
-            measure_frequency=item.measure_frequency,
+            **item.measure_values(),
         )
         target.service, target.level = service.strip(), level.strip()
         target.start_date, target.origin = start_date, Origin.ARBITER

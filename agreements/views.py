@@ -15,7 +15,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agreements import links, pdf, permissions, sealing, selectors, services
-from agreements.forms import AmendForm, ServiceDetailsForm, SignForm, VerifyForm
+from agreements.forms import (
+    AmendForm,
+    MeasureConfirmForm,
+    ServiceDetailsForm,
+    SignForm,
+    StatusRulesForm,
+    VerifyForm,
+)
 from agreements.models import SLA, SLAService, SLAVersion
 from agreements.services import AgreementError
 from meetings import permissions as meeting_permissions
@@ -71,6 +78,8 @@ def _detail_context(request: HttpRequest, version: SLAVersion, **extra: Any) -> 
         ],
         "services": service_list,
         "incomplete": [s for s in service_list if s.missing],
+        "to_confirm": [s for s in service_list if s.measure_needs_confirming],
+        "can_confirm": department is not None and version.status == "signed",
         "can_edit": version.is_editable and permissions.can_edit_sla(user, sla),
         "can_amend": not version.is_editable
         and version.number == max(v.number for v in sla.versions.all())
@@ -85,6 +94,7 @@ def _detail_context(request: HttpRequest, version: SLAVersion, **extra: Any) -> 
     }
     context.setdefault("sign_form", SignForm(initial={"content_sha256": context["content_sha256"]}))
     context.setdefault("amend_form", AmendForm())
+    context.setdefault("rules_form", StatusRulesForm(instance=version, auto_id="id_rules_%s"))
     context.update(extra)
     return context
 
@@ -175,6 +185,8 @@ def service_edit(request: HttpRequest, pk: int, number: int, service_pk: int) ->
         raise PermissionDenied("Only the two heads and the facilitator can complete the agreement.")
     context = {"version": version, "sla": version.sla, "service": service}
     if not version.is_editable:
+        if service.measure_needs_confirming and version.status == "signed":
+            return _confirm_measure(request, version, service, context)
         context["refusal"] = "This version is signed and can no longer change."
         return render(request, "agreements/service_edit.html", context, status=409)
     form = ServiceDetailsForm(request.POST if request.method == "POST" else None, instance=service)
@@ -203,6 +215,53 @@ def service_edit(request: HttpRequest, pk: int, number: int, service_pk: int) ->
         context,
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+@require_POST
+def status_rules(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """The heads set how the agreement's standing is judged (in a draft)."""
+    version = get_version_for(request.user, pk, number)
+    if not permissions.can_edit_sla(request.user, version.sla):
+        raise PermissionDenied("Only the two heads and the facilitator can complete the agreement.")
+    form = StatusRulesForm(
+        request.POST, instance=SLAVersion.objects.get(pk=version.pk), auto_id="id_rules_%s"
+    )
+    if form.is_valid():
+        try:
+            services.sla_status_rules_update(
+                version=version, by=request.user, data=form.cleaned_data
+            )
+        except AgreementError as refusal:
+            context = _detail_context(request, version, refusal=refusal.message)
+            return render(request, "agreements/sla_detail.html", context, status=refusal.status)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Standing rules saved.")
+            return redirect(permissions.version_url(version))
+    context = _detail_context(request, version, rules_form=form)
+    return render(request, "agreements/sla_detail.html", context, status=400)
+
+
+def _confirm_measure(
+    request: HttpRequest, version: SLAVersion, service: SLAService, context: dict[str, Any]
+) -> HttpResponse:
+    """A signed service whose target was only ever text: a head says how it is read."""
+    if permissions.department_headed_in(request.user, version.sla) is None:
+        raise PermissionDenied("Only the two heads confirm how a measure is read.")
+    form = MeasureConfirmForm(request.POST if request.method == "POST" else None, instance=service)
+    context.update(form=form, confirming=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sla_measure_confirm(service=service, by=request.user, data=form.cleaned_data)
+        except AgreementError as refusal:
+            context["refusal"] = refusal.message
+            return render(request, "agreements/service_edit.html", context, status=refusal.status)
+        messages.success(request, f"The measure of “{service.service}” is confirmed.")
+        return redirect(permissions.version_url(version))
+    status = 400 if request.method == "POST" else 200
+    return render(request, "agreements/service_edit.html", context, status=status)
 
 
 @login_required

@@ -77,7 +77,8 @@ def need_data(n: int, department: str) -> dict:
         "value_estimate": 10000,
         "service_level": "Within three working days",
         "measure_what": "Share of orders with complete paperwork",
-        "measure_target": "95%",
+        "measure_kind": "share",
+        "measure_threshold": 95,
         "measure_frequency": "monthly",
     }
 

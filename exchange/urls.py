@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from exchange import views
+from monitoring.api import api
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -23,6 +24,7 @@ urlpatterns = [
     path("agreements/", include("agreements.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("organisation/", include("organisation.urls")),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
 

@@ -13,6 +13,7 @@ from types import SimpleNamespace
 from django.utils import timezone
 
 from meetings import services
+from meetings.measures import Kind, TimeUnit
 from meetings.models import Meeting
 
 FINANCE_NEEDS = [
@@ -24,8 +25,11 @@ FINANCE_NEEDS = [
         "cost_estimate": Decimal("3000"),
         "value_estimate": Decimal("40000"),
         "service_level": "Complete order form in the shared folder within 2 working days of signature",
-        "measure_what": "Share of new contracts with a complete order form within 2 days",
-        "measure_target": "95%",
+        "measure_what": "New contracts with a complete order form",
+        "measure_kind": Kind.SHARE,
+        "measure_threshold": Decimal("95"),
+        "measure_limit": Decimal("2"),
+        "measure_time_unit": TimeUnit.WORKING_DAYS,
         "measure_frequency": "monthly",
     },
     {
@@ -36,7 +40,7 @@ FINANCE_NEEDS = [
         "value_estimate": Decimal("25000"),
         "service_level": "Forecast by product line for the next three months",
         "measure_what": "Forecast delivered by the 5th working day",
-        "measure_target": "11 of 12 months",
+        "measure_kind": Kind.DEADLINE,
         "measure_frequency": "monthly",
     },
     {
@@ -47,7 +51,8 @@ FINANCE_NEEDS = [
         "value_estimate": Decimal("30000"),
         "service_level": "Request submitted before the quote is sent",
         "measure_what": "Quotes over £50k with a prior credit check",
-        "measure_target": "100%",
+        "measure_kind": Kind.SHARE,
+        "measure_threshold": Decimal("100"),
         "measure_frequency": "quarterly",
     },
 ]
@@ -60,8 +65,11 @@ SALES_NEEDS = [
         "cost_estimate": Decimal("8000"),
         "value_estimate": Decimal("60000"),
         "service_level": "Decision within 1 working day of a complete request",
-        "measure_what": "Credit decisions made within 1 working day",
-        "measure_target": "90%",
+        "measure_what": "Credit decisions",
+        "measure_kind": Kind.SHARE,
+        "measure_threshold": Decimal("90"),
+        "measure_limit": Decimal("1"),
+        "measure_time_unit": TimeUnit.WORKING_DAYS,
         "measure_frequency": "monthly",
     },
     {
@@ -72,7 +80,7 @@ SALES_NEEDS = [
         "value_estimate": Decimal("12000"),
         "service_level": "Statement per person, itemised by deal",
         "measure_what": "Statements issued by the 10th",
-        "measure_target": "100%",
+        "measure_kind": Kind.DEADLINE,
         "measure_frequency": "monthly",
     },
 ]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from meetings.measures import MAX_FIGURE, Direction, Frequency, Kind, Measure, TimeUnit
 from meetings.models import MAX_MONEY, Move, NeedItem
 from organisation.models import Department, OrgRole
 from organisation.people import display_name
@@ -76,6 +78,11 @@ class NeedItemForm(forms.ModelForm):
             "value_estimate": forms.NumberInput(attrs={"min": 0, "step": 100}),
         }
         help_texts = {
+            "measure_what": "What is counted or timed, for example: invoices paid.",
+            "measure_threshold": "95 for 95%; 3 for at most 3 errors; 4 for 4 working hours.",
+            "measure_unit": "For a plain number only, for example: orders.",
+            "measure_limit": "For a percentage within a time limit, for example: 1.",
+            "measured_by": "The person or role who records it, if you know.",
             "service": "What you need from the other department, in a sentence.",
             "cost_estimate": "What it would roughly cost them to provide, per year.",
             "value_estimate": "What the benefit is roughly worth, per year.",
@@ -94,7 +101,6 @@ class NeedItemForm(forms.ModelForm):
             "benefit_organisation",
             "service_level",
             "measure_what",
-            "measure_target",
         ]:
             value = cleaned.get(name)
             if isinstance(value, str):
@@ -153,7 +159,77 @@ class OptionalTextForm(forms.Form):
     )
 
 
-class YesForm(forms.Form):
+class MeasureForm(forms.Form):
+    """The measure a yes or a counter-offer carries: its target, how often, who measures."""
+
+    measure_what = forms.CharField(label="What is measured", max_length=300)
+    measure_kind = forms.ChoiceField(label="Kind of measure", choices=Kind.choices)
+    measure_threshold = forms.DecimalField(
+        label="Target figure",
+        required=False,
+        min_value=0,
+        max_value=MAX_FIGURE,
+        max_digits=14,
+        decimal_places=4,
+    )
+    measure_direction = forms.ChoiceField(
+        label="At least or at most", choices=[("", "—"), *Direction.choices], required=False
+    )
+    measure_unit = forms.CharField(label="Unit", max_length=60, required=False)
+    measure_limit = forms.DecimalField(
+        label="Within (time limit)",
+        required=False,
+        min_value=0,
+        max_value=Decimal("100000"),
+        max_digits=10,
+        decimal_places=2,
+    )
+    measure_time_unit = forms.ChoiceField(
+        label="Unit of time", choices=[("", "—"), *TimeUnit.choices], required=False
+    )
+    measure_frequency = forms.ChoiceField(label="How often", choices=Frequency.choices)
+    measured_by = forms.CharField(
+        label="Who measures", max_length=200, error_messages={"required": "Say who measures it."}
+    )
+
+    MEASURE_NAMES = (
+        "measure_what",
+        "measure_kind",
+        "measure_threshold",
+        "measure_direction",
+        "measure_unit",
+        "measure_limit",
+        "measure_time_unit",
+        "measure_frequency",
+        "measured_by",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("measure_what", "measured_by", "measure_unit"):
+            if isinstance(cleaned.get(name), str):
+                cleaned[name] = cleaned[name].strip()
+        if not cleaned.get("measured_by") and "measured_by" not in self.errors:
+            self.add_error("measured_by", "Say who measures it.")
+        if cleaned.get("measure_kind") and not self.errors:
+            measure = Measure(
+                kind=cleaned["measure_kind"],
+                what=cleaned["measure_what"],
+                threshold=cleaned.get("measure_threshold"),
+                direction=cleaned.get("measure_direction") or "",
+                limit=cleaned.get("measure_limit"),
+                time_unit=cleaned.get("measure_time_unit") or "",
+            )
+            for name, message in measure.problems().items():
+                self.add_error(name, message)
+        return cleaned
+
+    @property
+    def measure(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.MEASURE_NAMES}
+
+
+class YesForm(MeasureForm):
     start_date = forms.DateField(label="Starts on", widget=DATE_WIDGET)
     milestones = forms.CharField(
         required=False,
@@ -163,7 +239,7 @@ class YesForm(forms.Form):
     )
 
 
-class CounterForm(forms.Form):
+class CounterForm(MeasureForm):
     service = forms.CharField(label="Service we can offer instead", max_length=300)
     level = forms.CharField(label="At this level", max_length=300)
     start_date = forms.DateField(label="Starting on", widget=DATE_WIDGET)

@@ -9,7 +9,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from meetings.measures import Frequency, MeasureFields
 from organisation.models import Department
+
+__all__ = ["Frequency"]  # re-exported: agreements and monitoring name it from here
 
 MAX_MONEY = Decimal("1000000000")  # a billion: anything above is a typing slip
 
@@ -102,13 +105,6 @@ class NeedList(models.Model):
         return self.ready_at is not None
 
 
-class Frequency(models.TextChoices):
-    WEEKLY = "weekly", "Weekly"
-    MONTHLY = "monthly", "Monthly"
-    QUARTERLY = "quarterly", "Quarterly"
-    YEARLY = "yearly", "Yearly"
-
-
 class ItemStatus(models.TextChoices):
     """Where the negotiation of one request stands (steps 7 and 8)."""
 
@@ -131,7 +127,7 @@ class Origin(models.TextChoices):
     ARBITER = "arbiter", "Arbiter"
 
 
-class NeedItem(models.Model):
+class NeedItem(MeasureFields):
     """One request: a service one department needs from the other."""
 
     # What the department writes while preparing (the rest belongs to the meeting).
@@ -143,8 +139,14 @@ class NeedItem(models.Model):
         "value_estimate",
         "service_level",
         "measure_what",
-        "measure_target",
+        "measure_kind",
+        "measure_threshold",
+        "measure_direction",
+        "measure_unit",
+        "measure_limit",
+        "measure_time_unit",
         "measure_frequency",
+        "measured_by",
     ]
 
     need_list = models.ForeignKey(NeedList, on_delete=models.CASCADE, related_name="items")
@@ -165,11 +167,6 @@ class NeedItem(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(MAX_MONEY)],
     )
     service_level = models.CharField("service level in mind", max_length=300)
-    measure_what = models.CharField("what is measured", max_length=300)
-    measure_target = models.CharField("target", max_length=120)
-    measure_frequency = models.CharField(
-        "how often", max_length=12, choices=Frequency.choices, default=Frequency.MONTHLY
-    )
     confirmed_need = models.BooleanField(
         default=False,
         help_text="The head confirmed this is still a need although it costs nearly as much "
@@ -198,6 +195,10 @@ class NeedItem(models.Model):
 
     def __str__(self) -> str:
         return self.service
+
+    def clean(self) -> None:
+        self.tidy_measure()
+        self.clean_measure(required=not self.measure_target.strip())
 
     @property
     def department(self) -> Department:
@@ -278,8 +279,12 @@ class Summary(models.Model):
         return f"Summary {self.round} of {self.item}"
 
 
-class Move(models.Model):
-    """One move in the negotiation of a request (yes, counter-offer, no, and the replies)."""
+class Move(MeasureFields):
+    """One move in the negotiation of a request (yes, counter-offer, no, and the replies).
+
+    A yes or a counter-offer carries the measure the provider agrees to (its target,
+    how often and who measures); the other moves leave it empty.
+    """
 
     class Kind(models.TextChoices):
         YES = "yes", "Yes"
@@ -310,12 +315,17 @@ class Move(models.Model):
     milestones = models.TextField(blank=True)
     reason = models.CharField(max_length=10, choices=Reason.choices, blank=True)
     text = models.TextField(blank=True)
+    measure_what = models.CharField("what is measured", max_length=300, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.item}"
+
+    @property
+    def carries_measure(self) -> bool:
+        return self.kind in {self.Kind.YES, self.Kind.COUNTER} and bool(self.measure_kind)
 
 
 class GroundRulesAck(models.Model):

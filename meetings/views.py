@@ -22,6 +22,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from meetings import forms, permissions, rules, selectors, services
+from meetings.measures import Direction, Frequency, Kind, TimeUnit
 from meetings.models import Meeting, Move, NeedItem, NeedList, Step
 from meetings.rules import Role, RuleError
 from organisation import permissions as org
@@ -437,6 +438,10 @@ def meeting_context(
         "settled": settled,
         "recent_events": permissions.record_for(meeting.recent_events, role, meeting),
         "reasons": Move.Reason.choices,
+        "measure_kinds": Kind.choices,
+        "measure_directions": Direction.choices,
+        "measure_time_units": TimeUnit.choices,
+        "measure_frequencies": Frequency.choices,
         "live_render": False,
     }
     context.update(extra)
@@ -569,7 +574,11 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 class BadInput(RuleError):
     def __init__(self, form) -> None:
-        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
+        errors = [
+            f"{form.fields[name].label}: {e}" if name in form.fields else str(e)
+            for name, field_errors in form.errors.items()
+            for e in field_errors
+        ]
         super().__init__("Please check what you entered: " + " ".join(errors), status=400)
 
 
@@ -596,12 +605,30 @@ def _remark_id(request: HttpRequest) -> int:
 def _act_negotiate(request: HttpRequest, meeting: Meeting, kind: str) -> str:
     item_id = _item_id(request)
     if kind == Move.Kind.YES:
-        data = _valid(forms.YesForm(request.POST))
-        services.response_yes(meeting=meeting, by=request.user, item_id=item_id, **data)
+        form = forms.YesForm(request.POST)
+        data = _valid(form)
+        services.response_yes(
+            meeting=meeting,
+            by=request.user,
+            item_id=item_id,
+            start_date=data["start_date"],
+            milestones=data["milestones"],
+            measure=form.measure,
+        )
         return "Agreed."
     if kind == Move.Kind.COUNTER:
-        data = _valid(forms.CounterForm(request.POST))
-        services.response_counter(meeting=meeting, by=request.user, item_id=item_id, **data)
+        form = forms.CounterForm(request.POST)
+        data = _valid(form)
+        services.response_counter(
+            meeting=meeting,
+            by=request.user,
+            item_id=item_id,
+            service=data["service"],
+            level=data["level"],
+            start_date=data["start_date"],
+            milestones=data["milestones"],
+            measure=form.measure,
+        )
         return "Counter-offer made."
     if kind == Move.Kind.NO:
         data = _valid(forms.NoForm(request.POST))

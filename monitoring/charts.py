@@ -64,7 +64,9 @@ def chart_for(record: MeasureRecord) -> Chart | None:
     if not valued:
         return None
     values = [float(m.value) for _, m in valued]
-    target = float(record.target.number) if record.target else None
+    measure = record.measure
+    goal = measure.goal if measure.is_structured else None
+    target = float(goal) if goal is not None else None
     low = min(values + ([target] if target is not None else []))
     high = max(values + ([target] if target is not None else []))
     if high == low:
@@ -97,7 +99,7 @@ def chart_for(record: MeasureRecord) -> Chart | None:
         points=points,
         line=" ".join(f"{p.x},{p.y}" for p in points),
         target_y=y(target) if target is not None else None,
-        target_label=f"Target {record.service.measure_target}",
+        target_label=f"Target: {measure.target_words()}",
         y_ticks=[
             Tick(y=y(v), label=_fmt(v)) for v in (low + margin, (low + high) / 2, high - margin)
         ],

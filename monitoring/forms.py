@@ -1,34 +1,56 @@
 from django import forms
 
-MET_CHOICES = [("", "Work it out from the target"), ("met", "Met"), ("missed", "Missed")]
+from meetings.measures import Kind, Measure, TimeUnit
+
+MET_CHOICES = [("", "Choose"), ("met", "Met"), ("missed", "Missed")]
 
 
 def _met(value: str) -> bool | None:
     return {"met": True, "missed": False}.get(value)
 
 
-class RecordForm(forms.Form):
+def _value_help(measure: Measure) -> str:
+    if measure.kind == Kind.SHARE:
+        return "The percentage, for example 96.5."
+    if measure.kind == Kind.BAD_EVENTS:
+        return "How many, for example 2."
+    if measure.kind == Kind.DURATION:
+        return f"In {TimeUnit(measure.time_unit).label}, for example 3.5."
+    if measure.kind == Kind.DEADLINE:
+        return "Yes if the deadline was met, no if not."
+    return f"The figure{' in ' + measure.unit if measure.unit else ''}."
+
+
+class MeasuredForm(forms.Form):
+    """A figure for a measure: met or missed is asked only while the measure is unconfirmed."""
+
+    def __init__(self, *args, measure: Measure | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if measure is not None and measure.is_structured:
+            del self.fields["met"]
+            field = self.fields["value_text"]
+            field.help_text = _value_help(measure)
+
+    def clean_met(self) -> bool | None:
+        return _met(self.cleaned_data["met"])
+
+
+class RecordForm(MeasuredForm):
     period_start = forms.DateField(widget=forms.HiddenInput)
     value_text = forms.CharField(label="Actual value", max_length=120)
     met = forms.ChoiceField(
         label="Met or missed",
         choices=MET_CHOICES,
         required=False,
-        help_text="Only needed when the target has no number to compare with.",
+        help_text="Only while the heads have not confirmed how the target is read.",
     )
     note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def clean_met(self) -> bool | None:
-        return _met(self.cleaned_data["met"])
 
-
-class CorrectForm(forms.Form):
+class CorrectForm(MeasuredForm):
     value_text = forms.CharField(label="Corrected value", max_length=120)
     met = forms.ChoiceField(label="Met or missed", choices=MET_CHOICES, required=False)
     reason = forms.CharField(label="Why it is corrected", max_length=500)
-
-    def clean_met(self) -> bool | None:
-        return _met(self.cleaned_data["met"])
 
 
 class ExplanationForm(forms.Form):

@@ -103,7 +103,7 @@ def due_events(
             f"Measurement due: {service.measure_what}",
             f"Record “{service.measure_what}” ({service.provider} for {service.recipient}) for "
             f"{period.start:%d %b %Y} to {period.last_day:%d %b %Y}. Target: "
-            f"{service.measure_target}.",
+            f"{service.measure.target_words()}.",
             url,
         )
 

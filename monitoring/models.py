@@ -6,6 +6,7 @@ Measurements belong to a service of a signed agreement version
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 
 from django.conf import settings
@@ -18,6 +19,11 @@ from agreements.models import SLAService
 class Measurement(models.Model):
     """The actual value of one measure for one period, and whether the target was met."""
 
+    class Source(models.TextChoices):
+        TYPED = "typed", "Typed in"
+        IMPORTED = "imported", "Imported from a file"
+        PUSHED = "pushed", "Sent by another system"
+
     service = models.ForeignKey(SLAService, on_delete=models.PROTECT, related_name="measurements")
     period_start = models.DateField()
     period_end = models.DateField(help_text="The next period's start (excluded).")
@@ -25,6 +31,7 @@ class Measurement(models.Model):
     value_text = models.CharField("actual value", max_length=120)
     met = models.BooleanField()
     note = models.TextField(blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.TYPED)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -128,3 +135,61 @@ class CalendarToken(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.user}"
+
+
+class ApiToken(models.Model):
+    """A department's key for another system (a service desk, a finance system) to send
+    measurements of the services it provides. Only its SHA-256 is stored; the token
+    itself is shown once, when it is made."""
+
+    PREFIX = "exm_"
+
+    department = models.ForeignKey(
+        "organisation.Department", on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=120, help_text="Which system uses it.")
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    hint = models.CharField(max_length=12, help_text="The token's first characters.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["department", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.department})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    @staticmethod
+    def digest(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ApiRequest(models.Model):
+    """A request made with an idempotency key, and its answer, so a retry gets the same
+    answer instead of sending the figure again."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="requests")
+    key = models.CharField(max_length=200)
+    body_sha256 = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField()
+    response = models.JSONField(default=dict)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["token", "key"], name="one_answer_per_idempotency_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.status})"

@@ -37,3 +37,8 @@ def can_explain(user: AbstractBaseUser, service: SLAService) -> bool:
 
 def can_respond(user: AbstractBaseUser, service: SLAService) -> bool:
     return user.is_authenticated and org.is_head_of(user, service.recipient)
+
+
+def can_manage_tokens(user: AbstractBaseUser, department) -> bool:
+    """A department's head makes and revokes the keys other systems send figures with."""
+    return user.is_authenticated and org.is_head_of(user, department)

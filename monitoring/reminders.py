@@ -39,7 +39,7 @@ def reminder_body(attention: Attention) -> str:
         for m in attention.to_explain:
             lines.append(
                 f"- {m.service.measure_what}, period from {m.period_start:%d %b %Y} "
-                f"(actual {m.value_text}, target {m.service.measure_target}): "
+                f"(actual {m.value_text}, target {m.service.measure.target_words()}): "
                 f"{link(m.service.version.sla_id)}"
             )
         lines.append("")

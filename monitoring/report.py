@@ -67,7 +67,7 @@ def report_context(sla: SLA, quarter: Quarter) -> dict[str, Any]:
         upto = [r for r in full.rows if r.period.start < quarter.end]
         record = selectors.MeasureRecord(
             service=full.service,
-            target=full.target,
+            measure=full.measure,
             rows=upto,
             compliance=[selectors.compliance(upto, n) for n in selectors.WINDOWS],
         )

@@ -63,9 +63,8 @@ def _item_data(service: SLAService) -> dict[str, Any]:
         "cost_estimate": item.cost_estimate if item else Decimal("0"),
         "value_estimate": item.value_estimate if item else Decimal("0"),
         "service_level": service.level or (item.service_level if item else "") or "As agreed",
-        "measure_what": service.measure_what,
-        "measure_target": service.measure_target or "To agree",
-        "measure_frequency": service.measure_frequency,
+        **{k: v for k, v in service.measure_values().items() if k != "measured_by"},
+        "measured_by": service.measured_by,
     }
 
 

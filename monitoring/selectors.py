@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from agreements import selectors as agreement_selectors
 from agreements.models import SLA, SLAService, SLAVersion, VersionStatus
+from meetings.measures import Measure
 from monitoring.models import Explanation, Measurement
 from monitoring.periods import Period, due_periods
-from monitoring.targets import Target, parse_target
 from organisation.models import Membership
 
 WINDOWS = (3, 6, 12)
@@ -58,7 +58,7 @@ class Compliance:
 @dataclass
 class MeasureRecord:
     service: SLAService
-    target: Target | None
+    measure: Measure
     rows: list[PeriodRow]
     compliance: list[Compliance] = field(default_factory=list)
 
@@ -73,6 +73,78 @@ class MeasureRecord:
     @property
     def open_issues(self) -> int:
         return len(self.overdue) + len(self.unexplained)
+
+    @property
+    def review_period(self) -> Compliance:
+        """Compliance over the service's review period: from its start to its review date."""
+        start, review = self.service.start_date, self.service.review_date
+        rows = [
+            r
+            for r in self.rows
+            if (start is None or r.period.start >= start)
+            and (review is None or r.period.start < review)
+        ]
+        return compliance(rows, len(rows)) if rows else Compliance(0, 0, 0, 0)
+
+    @property
+    def trend(self) -> str:
+        """The last three periods against the three before: improving, worsening or steady."""
+        recent, earlier = compliance(self.rows, 3), compliance(self.rows[:-3], 3)
+        if recent.percent is None or earlier.percent is None:
+            return ""
+        if recent.percent > earlier.percent:
+            return "improving"
+        return "worsening" if recent.percent < earlier.percent else "steady"
+
+
+STANDING_LABELS = {
+    "on_track": "On track",
+    "at_risk": "At risk",
+    "breached": "Breached",
+    "no_figures": "No figures yet",
+}
+
+
+@dataclass
+class Standing:
+    """The agreement's standing by the rules its heads agreed (stored on the version)."""
+
+    status: str
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return STANDING_LABELS[self.status]
+
+
+def standing(version: SLAVersion | None, records: list[MeasureRecord]) -> Standing:
+    """Breached if a measure was met in fewer of its last N periods than the breach
+    threshold, at risk below the risk threshold, else on track."""
+    if version is None:
+        return Standing("no_figures")
+    worst, reasons, any_figures = "on_track", [], False
+    order = ["on_track", "at_risk", "breached"]
+    for record in records:
+        c = compliance(record.rows, version.status_window)
+        if c.percent is None:
+            continue
+        any_figures = True
+        share = 100 * c.met / c.recorded
+        if share < version.breached_below:
+            status = "breached"
+        elif share < version.at_risk_below:
+            status = "at_risk"
+        else:
+            continue
+        reasons.append(
+            f"{record.service.measure_what}: met in {c.met} of its last {c.recorded} "
+            f"period{'s' if c.recorded != 1 else ''}"
+        )
+        if order.index(status) > order.index(worst):
+            worst = status
+    if not any_figures:
+        return Standing("no_figures")
+    return Standing(worst, reasons)
 
 
 def compliance(rows: list[PeriodRow], window: int) -> Compliance:
@@ -138,7 +210,7 @@ def measure_record(
     ]
     return MeasureRecord(
         service=service,
-        target=parse_target(service.measure_target),
+        measure=service.measure,
         rows=rows,
         compliance=[compliance(rows, n) for n in WINDOWS],
     )
@@ -254,6 +326,7 @@ class SLASummary:
     compliance: Compliance
     open_issues: int
     awaiting_answers: int
+    standing: Standing = field(default_factory=lambda: Standing("no_figures"))
 
     @property
     def name(self) -> str:
@@ -290,6 +363,7 @@ def overview(
                 ),
                 open_issues=sum(r.open_issues for r in records),
                 awaiting_answers=sum(1 for r in records for row in r.rows if row.awaiting_answer),
+                standing=standing(version, records),
             )
         )
     key = SORTS.get(sort.lstrip("-"), SORTS["issues"])

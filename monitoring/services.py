@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from decimal import Decimal
+import secrets
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
@@ -18,11 +19,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agreements.models import SLAService, VersionStatus
+from meetings.measures import MeasureError
 from monitoring import periods, permissions, selectors
-from monitoring.models import Explanation, Measurement, MeasurementChange
-from monitoring.targets import parse_number, parse_target
+from monitoring.models import ApiToken, Explanation, Measurement, MeasurementChange
 from notifications.services import notice_key, notice_send
-from organisation.models import Membership
+from organisation.models import Department, Membership
 from organisation.people import display_name
 
 logger = logging.getLogger(__name__)
@@ -79,27 +80,38 @@ def _check_period(service: SLAService, period_start: dt.date, today: dt.date) ->
     return period
 
 
-def _judge(service: SLAService, value_text: str, met: bool | None) -> tuple[Decimal | None, bool]:
-    """The value read from the text, and met or missed (computed when the target has a number)."""
-    value_text = value_text.strip()
-    if not value_text:
+def _judge(
+    service: SLAService, value_text: str, met: bool | None
+) -> tuple[Decimal | None, bool, str]:
+    """The figure, met or missed, and the figure in words.
+
+    Met or missed is worked out from the measure (``meetings.measures``). Only a
+    measure not yet confirmed by the heads (its target was text that could not be
+    read) takes the recorder's word for it.
+    """
+    raw = str(value_text).strip()
+    if not raw:
         raise MonitoringError("Write the actual value.", status=400)
-    value = parse_number(value_text)
-    target = parse_target(service.measure_target)
-    if target is not None:
-        if value is None:
-            raise MonitoringError(
-                f"The target is “{service.measure_target}”: write the actual value as a number.",
-                status=400,
-            )
-        return value, target.is_met(value)
+    measure = service.measure
+    if measure.is_structured:
+        try:
+            value = measure.read_value(raw)
+        except MeasureError as error:
+            raise MonitoringError(str(error), status=400) from None
+        return value, measure.is_met(value), measure.value_words(value)
     if met is None:
         raise MonitoringError(
-            f"The target “{service.measure_target}” has no number to compare with: "
+            f"The target “{service.measure_target}” is not confirmed as a measure yet: "
             "say whether it was met.",
             status=400,
         )
-    return value, met
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        value = None
+    if value is not None and (not value.is_finite() or abs(value) >= Decimal("1e10")):
+        value = None
+    return value, met, raw
 
 
 def _snapshot(measurement: Measurement) -> dict[str, Any]:
@@ -110,6 +122,10 @@ def _snapshot(measurement: Measurement) -> dict[str, Any]:
     }
 
 
+def _with_source(snapshot: dict[str, Any], measurement: Measurement) -> dict[str, Any]:
+    return {**snapshot, "source": measurement.source}
+
+
 def _ask_for_explanation(measurement: Measurement, change: MeasurementChange) -> None:
     service = measurement.service
     _notify(
@@ -117,7 +133,7 @@ def _ask_for_explanation(measurement: Measurement, change: MeasurementChange) ->
         f"Missed: {service.measure_what} ({service.provider} for {service.recipient})",
         (
             f"The measure “{service.measure_what}” missed its target "
-            f"({service.measure_target}) for the period starting "
+            f"({service.measure.target_words()}) for the period starting "
             f"{measurement.period_start:%d %B %Y}: the actual value was {measurement.value_text}.\n\n"
             "Please record what happened, what is being done to fix it and how a repeat will be "
             f"prevented: {performance_url(service)}\n"
@@ -136,8 +152,13 @@ def measurement_record(
     met: bool | None = None,
     note: str = "",
     today: dt.date | None = None,
+    source: str = Measurement.Source.TYPED,
 ) -> Measurement:
-    """Record the actual value of a measure for one period that has ended."""
+    """Record the actual value of a measure for one period that has ended.
+
+    The same for a figure typed on the page, imported from a file or pushed by
+    another system (``source``): a miss asks the provider for an explanation.
+    """
     service = _service(service)
     if not permissions.can_record(by, service):
         raise MonitoringError(
@@ -148,22 +169,26 @@ def measurement_record(
     lineage = selectors.measurements_by_lineage([service.version.sla_id])
     if any(m.period_start == period.start for m in lineage.get(selectors.lineage_key(service), [])):
         raise MonitoringError("This period is already recorded: correct it instead.")
-    value, is_met = _judge(service, value_text, met)
+    value, is_met, words = _judge(service, value_text, met)
     measurement = Measurement(
         service=service,
         period_start=period.start,
         period_end=period.end,
         value=value,
-        value_text=value_text.strip(),
+        value_text=words,
         met=is_met,
         note=note.strip(),
+        source=source,
         recorded_by=by,
         recorded_at=timezone.now(),
     )
     measurement.full_clean()
     measurement.save()
     change = MeasurementChange.objects.create(
-        measurement=measurement, by=by, kind="recorded", after=_snapshot(measurement)
+        measurement=measurement,
+        by=by,
+        kind="recorded",
+        after=_with_source(_snapshot(measurement), measurement),
     )
     if not is_met:
         _ask_for_explanation(measurement, change)
@@ -179,6 +204,7 @@ def measurement_correct(
     reason: str,
     met: bool | None = None,
     note: str | None = None,
+    source: str = Measurement.Source.TYPED,
 ) -> Measurement:
     """Correct a recorded value; the history keeps who, when, before and after."""
     measurement = Measurement.objects.select_for_update().get(pk=measurement.pk)
@@ -192,8 +218,8 @@ def measurement_correct(
         raise MonitoringError("Say why the value is corrected.", status=400)
     before = _snapshot(measurement)
     was_met = measurement.met
-    measurement.value, measurement.met = _judge(service, value_text, met)
-    measurement.value_text = value_text.strip()
+    measurement.value, measurement.met, measurement.value_text = _judge(service, value_text, met)
+    measurement.source = source
     if note is not None:
         measurement.note = note.strip()
     after = _snapshot(measurement)
@@ -207,7 +233,7 @@ def measurement_correct(
         by=by,
         kind="corrected",
         before=before,
-        after=after,
+        after=_with_source(after, measurement),
         reason=reason.strip(),
     )
     if was_met and not measurement.met:
@@ -310,3 +336,100 @@ def explanation_respond(
             _people(service.provider_id),
         )
     return explanation
+
+
+# --- figures from files and other systems ------------------------------------------------
+
+
+def _existing(service: SLAService, period_start: dt.date) -> Measurement | None:
+    lineage = selectors.measurements_by_lineage([service.version.sla_id])
+    return next(
+        (
+            m
+            for m in lineage.get(selectors.lineage_key(service), [])
+            if m.period_start == period_start
+        ),
+        None,
+    )
+
+
+@transaction.atomic
+def measurement_put(
+    *,
+    service: SLAService,
+    period_start: dt.date,
+    by: AbstractBaseUser,
+    value_text: str,
+    source: str,
+    note: str = "",
+    reason: str,
+    met: bool | None = None,
+    today: dt.date | None = None,
+) -> tuple[Measurement, str]:
+    """Record a period's figure, or correct it if it is recorded already (an import or a
+    push of the same period again). Returns the measurement and "recorded", "corrected"
+    or "unchanged"."""
+    service = _service(service)
+    existing = _existing(service, period_start)
+    if existing is None:
+        measurement = measurement_record(
+            service=service,
+            period_start=period_start,
+            by=by,
+            value_text=value_text,
+            met=met,
+            note=note,
+            today=today,
+            source=source,
+        )
+        return measurement, "recorded"
+    before = _snapshot(existing)
+    measurement = measurement_correct(
+        measurement=existing,
+        by=by,
+        value_text=value_text,
+        reason=reason,
+        met=met,
+        note=note if note else None,
+        source=source,
+    )
+    return measurement, "unchanged" if _snapshot(measurement) == before else "corrected"
+
+
+@transaction.atomic
+def api_token_create(
+    *, department: Department, by: AbstractBaseUser, name: str
+) -> tuple[ApiToken, str]:
+    """A new key for ``department``: returns it with the token, which is never shown again."""
+    if not permissions.can_manage_tokens(by, department):
+        raise MonitoringError(
+            f"Only the head of {department.name} makes its keys for other systems.", status=403
+        )
+    name = name.strip()
+    if not name:
+        raise MonitoringError("Name the system that will use the key.", status=400)
+    token = f"{ApiToken.PREFIX}{secrets.token_urlsafe(32)}"
+    api_token = ApiToken(
+        department=department,
+        name=name,
+        token_sha256=ApiToken.digest(token),
+        hint=token[: len(ApiToken.PREFIX) + 4],
+        created_by=by,
+    )
+    api_token.full_clean()
+    api_token.save()
+    return api_token, token
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, by: AbstractBaseUser) -> ApiToken:
+    token = ApiToken.objects.select_for_update().select_related("department").get(pk=token.pk)
+    if not permissions.can_manage_tokens(by, token.department):
+        raise MonitoringError(
+            f"Only the head of {token.department.name} revokes its keys.", status=403
+        )
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.revoked_by = by
+        token.save(update_fields=["revoked_at", "revoked_by"])
+    return token

@@ -10,8 +10,10 @@ urlpatterns = [
     path("calendar/feed/<str:token>.ics", views.calendar_feed, name="feed"),
     path("calendar/exchanges/<int:meeting_pk>.ics", views.meeting_ics, name="meeting_ics"),
     path("", views.overview, name="overview"),
+    path("keys/", views.api_tokens, name="api_tokens"),
     path("agreements/<int:pk>/", views.performance, name="performance"),
     path("agreements/<int:pk>/review/", views.review, name="review"),
+    path("agreements/<int:pk>/import/", views.import_file, name="import"),
     path("agreements/<int:pk>/report.pdf", views.report_pdf, name="report"),
     path("agreements/<int:pk>/services/<int:service_pk>/record/", views.record, name="record"),
     path(

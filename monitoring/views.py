@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from agreements.models import SLA, SLAService
 from meetings import permissions as meeting_permissions
 from meetings.models import Meeting
-from monitoring import charts, ics, permissions, report, selectors, services
+from monitoring import charts, ics, imports, permissions, report, selectors, services
 from monitoring import review as review_service
 from monitoring.forms import (
     CorrectForm,
@@ -28,10 +29,10 @@ from monitoring.forms import (
     ReviewForm,
     ReviewRequestForm,
 )
-from monitoring.models import CalendarToken, Explanation, Measurement
+from monitoring.models import ApiToken, CalendarToken, Explanation, Measurement
 from monitoring.services import MonitoringError
 from organisation import permissions as org
-from organisation.models import OrgRole
+from organisation.models import Membership, OrgRole
 
 
 def get_sla_for(user, pk: int) -> SLA:
@@ -60,18 +61,23 @@ def _page_url(sla: SLA, service: SLAService | None = None) -> str:
 
 
 def _row_forms(
-    row: selectors.PeriodRow, service_pk: int, can_record: bool, can_respond: bool
+    row: selectors.PeriodRow,
+    record: selectors.MeasureRecord,
+    can_record: bool,
+    can_respond: bool,
 ) -> dict[str, Any]:
     """A period with the forms its viewer may use, each with its own field ids."""
-    key = f"{service_pk}_{row.period.start:%Y%m%d}"
+    key = f"{record.service.pk}_{row.period.start:%Y%m%d}"
     measurement = row.measurement
     forms: dict[str, Any] = {"row": row}
     if measurement is None:
         if can_record:
-            forms["record_form"] = RecordForm(auto_id=f"id_record_{key}_%s")
+            forms["record_form"] = RecordForm(auto_id=f"id_record_{key}_%s", measure=record.measure)
         return forms
     if can_record:
-        forms["correct_form"] = CorrectForm(auto_id=f"id_correct_{measurement.pk}_%s")
+        forms["correct_form"] = CorrectForm(
+            auto_id=f"id_correct_{measurement.pk}_%s", measure=record.measure
+        )
         if row.needs_explanation:
             forms["explanation_form"] = ExplanationForm(auto_id=f"id_explain_{measurement.pk}_%s")
     if can_respond and row.awaiting_answer:
@@ -91,7 +97,7 @@ def performance_context(request: HttpRequest, sla: SLA, **extra: Any) -> dict[st
                 "record": record,
                 "chart": charts.chart_for(record),
                 "rows": [
-                    _row_forms(row, record.service.pk, can_record, can_respond)
+                    _row_forms(row, record, can_record, can_respond)
                     for row in reversed(record.rows)
                 ],
                 "can_record": can_record,
@@ -103,6 +109,8 @@ def performance_context(request: HttpRequest, sla: SLA, **extra: Any) -> dict[st
         "meeting": sla.meeting,
         "version": selectors.signed_version(sla),
         "measures": measures,
+        "standing": selectors.standing(selectors.signed_version(sla), records),
+        "can_import": any(m["can_record"] for m in measures),
         "can_review": review_service.can_open_review(user, sla)
         or review_service.can_request_review(user, sla),
     }
@@ -188,7 +196,7 @@ def record(request: HttpRequest, pk: int, service_pk: int) -> HttpResponse:
             period_start=data["period_start"],
             by=request.user,
             value_text=data["value_text"],
-            met=data["met"],
+            met=data.get("met"),
             note=data["note"],
         )
 
@@ -214,7 +222,7 @@ def correct(request: HttpRequest, pk: int, measurement_pk: int) -> HttpResponse:
             measurement=measurement,
             by=request.user,
             value_text=data["value_text"],
-            met=data["met"],
+            met=data.get("met"),
             reason=data["reason"],
         )
 
@@ -272,7 +280,12 @@ def overview(request: HttpRequest) -> HttpResponse:
     if sort.lstrip("-") not in selectors.SORTS:
         sort = "issues"
     summaries = selectors.overview(request.user, sort=sort)
-    context = {"summaries": summaries, "sort": sort, "manager": org.is_manager(request.user)}
+    context = {
+        "summaries": summaries,
+        "sort": sort,
+        "manager": org.is_manager(request.user),
+        "is_head": Membership.objects.filter(user=request.user, role=Membership.Role.HEAD).exists(),
+    }
     return render(request, "monitoring/overview.html", context)
 
 
@@ -396,3 +409,105 @@ def meeting_ics(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     if not meeting_permissions.can_view_meeting(request.user, meeting):
         raise PermissionDenied("This exchange is not yours to see.")
     return _ics(ics.calendar_for_meeting(meeting), f"exchange-{meeting.pk}.ics")
+
+
+# --- keys for other systems ------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """A head's keys for their department's other systems: make one (shown once), revoke."""
+    departments = [
+        m.department
+        for m in Membership.objects.filter(
+            user=request.user, role=Membership.Role.HEAD
+        ).select_related("department")
+    ]
+    context: dict[str, Any] = {"departments": departments}
+    if not departments:
+        if request.method == "POST":
+            raise PermissionDenied("Only a department's head makes keys for other systems.")
+        return render(request, "monitoring/api_tokens.html", context)
+    status = 200
+    if request.method == "POST":
+        try:
+            if "revoke" in request.POST:
+                token = get_object_or_404(
+                    ApiToken, pk=request.POST.get("revoke"), department__in=departments
+                )
+                services.api_token_revoke(token=token, by=request.user)
+                messages.success(request, f"“{token.name}” revoked: it no longer works.")
+                return redirect("monitoring:api_tokens")
+            department = next(
+                (d for d in departments if str(d.pk) == request.POST.get("department")),
+                departments[0],
+            )
+            made, secret = services.api_token_create(
+                department=department, by=request.user, name=request.POST.get("name", "")
+            )
+            context.update(new_token=made, secret=secret)
+        except MonitoringError as refusal:
+            context["refusal"], status = refusal.message, refusal.status
+    context["tokens"] = ApiToken.objects.filter(department__in=departments).select_related(
+        "department", "created_by"
+    )[:200]
+    context["api_url"] = request.build_absolute_uri("/api/v1/")
+    return render(request, "monitoring/api_tokens.html", context, status=status)
+
+
+# --- importing a file of measurements ----------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload a CSV or XLSX, see each row's result or errors, then confirm to save them all."""
+    sla = get_sla_for(request.user, pk)
+    version = selectors.signed_version(sla)
+    in_force = list(selectors.measured_services(version)) if version else []
+    mine = [s for s in in_force if permissions.can_record(request.user, s)]
+    if not mine:
+        raise PermissionDenied("Only the providing department imports its figures.")
+    context: dict[str, Any] = {"sla": sla, "meeting": sla.meeting, "services": mine}
+    today = timezone.localdate()
+    if request.method == "GET":
+        return render(request, "monitoring/import.html", context)
+    if "confirm" in request.POST:
+        try:
+            filename, rows = imports.unsign(request.POST.get("rows", ""))
+        except signing.BadSignature:
+            context["refusal"] = "That preview has expired or was changed: upload the file again."
+            return render(request, "monitoring/import.html", context, status=400)
+        preview = imports.check(
+            services_in_force=in_force, user=request.user, filename=filename, rows=rows, today=today
+        )
+        try:
+            counts = imports.apply(preview=preview, user=request.user, today=today)
+        except MonitoringError as refusal:
+            context.update(preview=preview, refusal=refusal.message)
+            return render(request, "monitoring/import.html", context, status=refusal.status)
+        messages.success(
+            request,
+            f"Imported from {filename}: {counts['recorded']} recorded, {counts['corrected']} "
+            f"corrected, {counts['unchanged']} unchanged.",
+        )
+        return redirect(_page_url(sla))
+    upload = request.FILES.get("file")
+    if upload is None:
+        context["refusal"] = "Choose a CSV or XLSX file."
+        return render(request, "monitoring/import.html", context, status=400)
+    if upload.size > imports.MAX_BYTES:
+        context["refusal"] = "The file is over 2 MB: split it by period."
+        return render(request, "monitoring/import.html", context, status=400)
+    preview = imports.preview_file(
+        services_in_force=in_force,
+        user=request.user,
+        filename=upload.name,
+        data=upload.read(),
+        today=today,
+    )
+    context["preview"] = preview
+    return render(
+        request, "monitoring/import.html", context, status=200 if preview.is_valid else 400
+    )

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from organisation.models import Department, Membership, OrgRole
+from organisation.models import Department, Holiday, Membership, OrgRole, WorkingCalendar
 
 
 class MembershipInline(admin.TabularInline):
@@ -29,3 +29,14 @@ class OrgRoleAdmin(admin.ModelAdmin):
     list_filter = ["role"]
     autocomplete_fields = ["user"]
     filter_horizontal = ["remit"]
+
+
+class HolidayInline(admin.TabularInline):
+    model = Holiday
+    extra = 1
+
+
+@admin.register(WorkingCalendar)
+class WorkingCalendarAdmin(admin.ModelAdmin):
+    list_display = ["name", "weekdays", "opens", "closes", "is_default"]
+    inlines = [HolidayInline]

@@ -1,11 +1,16 @@
-"""The organisation: departments, who belongs to them, and organisation-wide roles."""
+"""The organisation: departments, who belongs to them, roles, and its working hours."""
 
+from __future__ import annotations
+
+import datetime as dt
 import hashlib
 import secrets
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+from organisation.hours import WorkingHours
 
 
 class Department(models.Model):
@@ -78,6 +83,72 @@ class OrgRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.get_role_display()}"
+
+
+class WorkingCalendar(models.Model):
+    """Business hours for measures of time: which weekdays, opening hours, and holidays."""
+
+    name = models.CharField(max_length=120, unique=True)
+    weekdays = models.CharField(
+        max_length=7,
+        default="01234",
+        help_text="The working weekdays as digits, Monday 0 to Sunday 6: 01234 is Monday "
+        "to Friday.",
+    )
+    opens = models.TimeField(default=dt.time(7, 0))
+    closes = models.TimeField(default=dt.time(19, 0))
+    is_default = models.BooleanField(
+        default=False, help_text="The calendar new measures of time use unless another is chosen."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes__gt=models.F("opens")), name="calendar_closes_after_opening"
+            ),
+            models.CheckConstraint(
+                condition=Q(weekdays__regex=r"^[0-6]{1,7}$"), name="calendar_weekdays_digits"
+            ),
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="one_default_calendar"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.hours().describe()})"
+
+    def hours(self) -> WorkingHours:
+        """The pure calendar (holidays from prefetched ``holidays`` when there are some)."""
+        return WorkingHours(
+            weekdays=frozenset(int(d) for d in self.weekdays),
+            opens=self.opens,
+            closes=self.closes,
+            holidays=frozenset(h.date for h in self.holidays.all()),
+        )
+
+    @classmethod
+    def default(cls) -> WorkingCalendar:
+        """The organisation's calendar: the one marked default, made on first use."""
+        found = cls.objects.filter(is_default=True).first()
+        if found is None:
+            found, _ = cls.objects.get_or_create(name="Office hours", defaults={"is_default": True})
+        return found
+
+
+class Holiday(models.Model):
+    calendar = models.ForeignKey(WorkingCalendar, on_delete=models.CASCADE, related_name="holidays")
+    date = models.DateField()
+    name = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["calendar", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["calendar", "date"], name="one_holiday_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name or 'Holiday'} ({self.date:%d %b %Y})"
 
 
 class Invitation(models.Model):

@@ -69,8 +69,21 @@ ITEM_DEFAULTS: dict[str, Any] = {
     "value_estimate": Decimal("10000"),
     "service_level": "Within three working days",
     "measure_what": "Share of orders with complete paperwork",
-    "measure_target": "95%",
+    "measure_kind": "share",
+    "measure_threshold": Decimal("95"),
     "measure_frequency": "monthly",
+}
+
+
+# What the yes and counter-offer forms send for the measure they carry.
+MEASURE_POST: dict[str, str] = {
+    "measure_what": "Orders with complete paperwork",
+    "measure_kind": "share",
+    "measure_threshold": "95",
+    "measure_limit": "1",
+    "measure_time_unit": "working_days",
+    "measure_frequency": "monthly",
+    "measured_by": "Sean Doyle",
 }
 
 

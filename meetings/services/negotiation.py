@@ -27,6 +27,7 @@ def _negotiate(
     kind: str,
     *,
     describe: Callable[[str, str], str],
+    measure: dict[str, Any] | None = None,
     **fields: Any,
 ) -> Outcome:
     """Make one negotiation move. ``describe(who, service)`` words it for the record."""
@@ -35,6 +36,8 @@ def _negotiate(
     item = _item_in(locked, item_id)
     target = rules.negotiation_next(locked, item, role, kind)
     move = Move(item=item, kind=kind, author=by, **fields)
+    if kind in {Move.Kind.YES, Move.Kind.COUNTER}:
+        _carry_measure(move, item, measure)
     move.full_clean(exclude=["item", "author"])
     move.save()
     before = {"status": item.status}
@@ -57,28 +60,50 @@ def _negotiate(
         item=item,
         description=describe(display_name(by), item.service),
         before=before,
-        after={"status": item.status, "move": move.pk},
+        after={"status": item.status, "move": move.pk}
+        | ({"measure": move.measure.sentence()} if move.carries_measure else {}),
     )
     return Outcome(locked, event)
 
 
+def _carry_measure(move: Move, item: NeedItem, measure: dict[str, Any] | None) -> None:
+    """A yes or counter-offer carries a measure: the one given, or else the request's."""
+    values = item.measure_values()
+    if measure:
+        values.update({k: v for k, v in measure.items() if k in values})
+        if measure.get("measure_kind"):
+            values["measure_target"] = ""
+    for name, value in values.items():
+        setattr(move, name, value)
+    move.tidy_measure()
+    if move.measure_kind:
+        problems = move.measure.problems()
+        if problems:
+            raise RuleError(" ".join(problems.values()), status=400)
+
+
 def _agreed_terms(item: NeedItem, move: Move) -> dict[str, Any]:
+    """What the request now says was agreed, including the measure the move carried."""
     if move.kind == Move.Kind.YES:
-        return {
+        terms = {
             "agreed_service": item.service,
             "agreed_level": item.service_level,
             "agreed_start": move.start_date,
             "agreed_milestones": move.milestones,
             "agreed_origin": Origin.YES,
         }
-    counter = item.moves.filter(kind=Move.Kind.COUNTER).order_by("-created_at", "-id").first()
-    return {
-        "agreed_service": counter.service,
-        "agreed_level": counter.level,
-        "agreed_start": counter.start_date,
-        "agreed_milestones": counter.milestones,
-        "agreed_origin": Origin.COUNTER,
-    }
+    else:
+        move = item.moves.filter(kind=Move.Kind.COUNTER).order_by("-created_at", "-id").first()
+        terms = {
+            "agreed_service": move.service,
+            "agreed_level": move.level,
+            "agreed_start": move.start_date,
+            "agreed_milestones": move.milestones,
+            "agreed_origin": Origin.COUNTER,
+        }
+    if move.measure_kind or move.measure_target:
+        terms.update(move.measure_values())
+    return terms
 
 
 def _require(value: Any, message: str) -> None:
@@ -94,7 +119,10 @@ def response_yes(
     item_id: int,
     start_date: dt.date,
     milestones: str = "",
+    measure: dict[str, Any] | None = None,
 ) -> Outcome:
+    """Yes to a request: it starts on ``start_date``, measured as ``measure`` says (by
+    default as the request proposed)."""
     _require(start_date, "A yes needs the date the service starts.")
     return _negotiate(
         meeting,
@@ -106,6 +134,7 @@ def response_yes(
         ),
         start_date=start_date,
         milestones=milestones.strip(),
+        measure=measure,
     )
 
 
@@ -119,6 +148,7 @@ def response_counter(
     level: str,
     start_date: dt.date,
     milestones: str = "",
+    measure: dict[str, Any] | None = None,
 ) -> Outcome:
     _require(service, "Say what service you can offer instead.")
     _require(level, "Say at what level you can provide it.")
@@ -136,6 +166,7 @@ def response_counter(
         level=level.strip(),
         start_date=start_date,
         milestones=milestones.strip(),
+        measure=measure,
     )
 
 

@@ -133,7 +133,10 @@ def _apply_item_data(
     if not org.is_head_of(by, item.need_list.department):
         confirmed_need = item.confirmed_need
     for field in ITEM_FIELDS:
-        setattr(item, field, data[field])
+        if field in data:
+            setattr(item, field, data[field])
+    if "measure_target" in data:  # a target only ever written as text, carried into a review
+        item.measure_target = data["measure_target"]
     item.confirmed_need = bool(confirmed_need) and item.cost_is_high
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -54,7 +55,7 @@ def close_with_agreements(meeting, org):
     withdrawn = make_item(sales_list, "Free lunches")
     withdrawn.status = ItemStatus.WITHDRAWN
     withdrawn.save()
-    agree(make_item(sales_list, "Invoices the same day", measure_target="98%"))
+    agree(make_item(sales_list, "Invoices the same day", measure_threshold=Decimal("98")))
     meeting.step = Step.CLOSED
     meeting.closed_at = timezone.now()
     meeting.save()

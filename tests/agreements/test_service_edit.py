@@ -17,8 +17,8 @@ def edit_url(sla):
 
 DATA = {
     "measure_what": "Orders with complete paperwork",
-    "measure_target": "97",
-    "measure_unit": "%",
+    "measure_kind": "share",
+    "measure_threshold": "97",
     "measure_frequency": "monthly",
     "measured_by": "Fergus Lane",
     "review_date": "2027-12-01",
@@ -35,7 +35,10 @@ def test_a_head_saves_the_details(sla, org, as_user):
     response = as_user(org.fiona).post(edit_url(sla), DATA)
     assert response.status_code == 302
     service = services.latest_version(sla).services.first()
-    assert (service.measure_target, service.measured_by) == ("97", "Fergus Lane")
+    assert (service.measure_threshold, service.measured_by) == (97, "Fergus Lane")
+    assert service.measure.sentence() == (
+        "at least 97% of orders with complete paperwork, measured monthly by Fergus Lane"
+    )
 
 
 def test_bad_input_re_renders_with_a_message_and_changes_nothing(sla, org, as_user):

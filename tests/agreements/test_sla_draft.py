@@ -32,7 +32,7 @@ def test_terms_measures_and_origin_come_from_the_request(sla):
     counter = SLAService.objects.get(version__sla=sla, service="Credit notes within ten days")
     assert counter.origin == Origin.COUNTER
     assert counter.measure_what == "Share of orders with complete paperwork"
-    assert counter.measure_target == "95%"
+    assert (counter.measure_kind, counter.measure_threshold) == ("share", 95)
     assert counter.start_date == START
     assert counter.review_date == START + dt.timedelta(days=365)
     assert counter.need_item.service == "Credit notes within a week"

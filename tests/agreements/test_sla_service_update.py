@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -23,14 +24,18 @@ def test_a_head_completes_target_review_date_and_who_measures(sla, org):
         service=first_service(sla),
         by=org.fiona,
         data={
-            "measure_target": "97",
-            "measure_unit": "%",
+            "measure_kind": "share",
+            "measure_threshold": Decimal("97"),
             "measured_by": "Fergus Lane",
             "review_date": dt.date(2027, 7, 1),
         },
     )
     service.refresh_from_db()
-    assert (service.measure_target, service.measure_unit) == ("97", "%")
+    assert (service.measure_kind, service.measure_threshold, service.measure_unit) == (
+        "share",
+        97,
+        "%",
+    )
     assert service.review_date == dt.date(2027, 7, 1)
     assert service.missing == []
 
@@ -49,7 +54,9 @@ def test_every_change_is_recorded_with_before_and_after(sla, org):
 
 def test_no_change_records_nothing(sla, org):
     service = first_service(sla)
-    services.sla_service_update(service=service, by=org.sam, data={"measure_target": "95%"})
+    services.sla_service_update(
+        service=service, by=org.sam, data={"measure_threshold": Decimal("95")}
+    )
     assert services.latest_version(sla).changes.count() == 1
 
 
@@ -79,7 +86,7 @@ def test_a_change_after_a_signature_clears_it_and_tells_the_signer(
     services.sla_sign(version=version, by=org.fiona, password=org.password, ip_address=None)
     with django_capture_on_commit_callbacks(execute=True):
         services.sla_service_update(
-            service=first_service(ready_sla), by=org.sam, data={"measure_target": "90%"}
+            service=first_service(ready_sla), by=org.sam, data={"measure_threshold": Decimal("90")}
         )
     version.refresh_from_db()
     assert version.status == VersionStatus.DRAFT
@@ -95,7 +102,9 @@ def test_a_change_after_a_signature_clears_it_and_tells_the_signer(
 def test_a_signed_version_can_no_longer_change(signed_sla, org):
     with pytest.raises(AgreementError) as refused:
         services.sla_service_update(
-            service=first_service(signed_sla), by=org.fiona, data={"measure_target": "1%"}
+            service=first_service(signed_sla),
+            by=org.fiona,
+            data={"measure_threshold": Decimal("1")},
         )
     assert refused.value.status == 409
 

@@ -62,6 +62,8 @@ def test_three_people_run_an_exchange_from_opening_to_closing(org, meeting, new_
     advance("Sales responds to Finance's requests")
     fresh(sam).locator("summary", has_text="Yes").first.click()
     sam.get_by_label("Starts on").fill("2027-01-04")
+    yes_form = sam.locator("form", has=sam.get_by_label("Starts on"))
+    yes_form.get_by_label("Who measures").fill("Sean Doyle")
     sam.get_by_role("button", name="Yes", exact=True).click()
     sam.get_by_text("Agreed: Signed order forms").wait_for()
 
@@ -70,6 +72,8 @@ def test_three_people_run_an_exchange_from_opening_to_closing(org, meeting, new_
     fiona.get_by_label("Service we can offer instead").fill("Credit decisions within two days")
     fiona.get_by_label("At this level").fill("Two working days")
     fiona.get_by_label("Starting on").fill("2027-02-01")
+    counter_form = fiona.locator("form", has=fiona.get_by_label("Starting on"))
+    counter_form.get_by_label("Who measures").fill("Fergus Lane")
     fiona.get_by_role("button", name="Make a counter-offer").click()
     fiona.get_by_text("Waiting for Sales").wait_for()
     fresh(sam).locator("summary", has_text="Accept the counter-offer").click()

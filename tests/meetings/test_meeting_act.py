@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.urls import reverse
 
 from meetings.models import ItemStatus, Remark, Step
+from tests.factories import MEASURE_POST
 from tests.meetings.helpers import drive_to, items_of, prepare
 
 
@@ -101,7 +104,9 @@ def test_a_yes_without_a_valid_date_is_refused(meeting, org, as_user):
     drive_to(meeting, org, Step.B_RESPONDS)
     item = items_of(meeting, org.finance)[0]
     response = as_user(org.sam).post(
-        act(meeting, "move_yes"), {"item": item.pk, "start_date": "31/02/2027"}, headers=HTMX
+        act(meeting, "move_yes"),
+        {"item": item.pk, "start_date": "31/02/2027", **MEASURE_POST},
+        headers=HTMX,
     )
     assert response.status_code == 400
     assert "Enter a valid date" in response.readable
@@ -119,16 +124,61 @@ def test_counter_offer_then_accept_through_the_page(meeting, org, as_user):
             "service": "Weekly batch",
             "level": "Every Friday",
             "start_date": "2027-03-01",
+            **MEASURE_POST,
+            "measure_threshold": "90",
+            "measure_frequency": "weekly",
         },
         headers=HTMX,
     )
     page = as_user(org.fiona).get(reverse("meetings:detail", args=[meeting.pk])).readable
     assert "Accept the counter-offer" in page and "Weekly batch" in page
+    assert (
+        "at least 90% of orders with complete paperwork within 1 working day, measured weekly "
+        "by Sean Doyle" in page
+    )
     response = as_user(org.fiona).post(
         act(meeting, "move_accept_counter"), {"item": item.pk}, headers=HTMX
     )
     assert response.status_code == 200
     assert "Agreed: Weekly batch (Every Friday)" in response.readable
+    item.refresh_from_db()
+    assert (item.measure_kind, item.measure_threshold, item.measured_by) == (
+        "share",
+        Decimal("90"),
+        "Sean Doyle",
+    )
+    assert item.measure_frequency == "weekly"
+
+
+def test_a_yes_carries_the_measure_with_who_measures(meeting, org, as_user):
+    drive_to(meeting, org, Step.B_RESPONDS)
+    item = items_of(meeting, org.finance)[0]
+    response = as_user(org.sam).post(
+        act(meeting, "move_yes"),
+        {"item": item.pk, "start_date": "2027-01-04", **MEASURE_POST, "measured_by": ""},
+        headers=HTMX,
+    )
+    assert response.status_code == 400
+    assert "Who measures: Say who measures it." in response.readable
+    response = as_user(org.sam).post(
+        act(meeting, "move_yes"),
+        {"item": item.pk, "start_date": "2027-01-04", **MEASURE_POST, "measure_kind": "number"},
+        headers=HTMX,
+    )
+    assert response.status_code == 400
+    assert "At least or at most" in response.readable
+    response = as_user(org.sam).post(
+        act(meeting, "move_yes"),
+        {"item": item.pk, "start_date": "2027-01-04", **MEASURE_POST},
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    item.refresh_from_db()
+    assert item.status == ItemStatus.AGREED
+    assert item.measure.sentence() == (
+        "at least 95% of orders with complete paperwork within 1 working day, measured "
+        "monthly by Sean Doyle"
+    )
 
 
 def test_unknown_action_is_404_with_a_message(meeting, org, as_user):

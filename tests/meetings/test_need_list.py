@@ -221,7 +221,7 @@ def test_adding_without_javascript_redirects_back_with_a_message(
         ({"service": ""}, "This field is required."),
         ({"service": "    "}, "This field is required."),
         ({"benefit_organisation": "   "}, "This field is required."),
-        ({"measure_target": ""}, "This field is required."),
+        ({"measure_kind": "number", "measure_direction": ""}, "Say whether the figure"),
         ({"cost_estimate": "-5"}, "greater than or equal to 0"),
         ({"value_estimate": "2000000000"}, "That figure is too large: check it."),
         ({"cost_estimate": "1e400"}, "no more than 14 digits"),

@@ -49,7 +49,7 @@ def test_page_shows_chart_compliance_and_explanation(orders, org, as_user):
     )
     page = as_user(org.fiona).get(url(orders.version.sla)).content.decode()
     assert "<svg" in page and "perf-chart__point--missed" in page
-    assert "Target 95%" in page
+    assert "Target: at least 95%" in page
     assert "Last 12: 67% (2 of 3 met)" in page
     assert "Two sales staff were off sick." in page
     assert "Send answer" in page  # fiona heads the recipient

@@ -30,7 +30,8 @@ def test_the_facilitator_opens_a_review_prefilled_from_the_agreement(signed, org
     assert finance_needs == ["Signed order forms", "Credit notes"]
     assert sales_needs == ["Invoices the same day"]
     item = meeting.need_list_for(org.finance).items.first()
-    assert item.measure_target == "95%"
+    assert (item.measure_kind, item.measure_threshold) == ("share", 95)
+    assert item.measured_by == "The provider's head"
     assert item.benefit_department  # carried from the original request
 
 

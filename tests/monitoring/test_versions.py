@@ -13,6 +13,11 @@ from tests.monitoring.conftest import START, TODAY
 
 def sign_amendment(sla, org):
     version = agreement_services.sla_amend(sla=sla, by=org.fiona, reason="Arbiter's outcome")
+    # The measure only ever written as text is confirmed before the new version is signed.
+    for service in version.services.filter(measure_kind=""):
+        agreement_services.sla_measure_confirm(
+            service=service, by=org.fiona, data={"measure_kind": "deadline"}
+        )
     for head in (org.fiona, org.sam):
         agreement_services.sla_sign(
             version=version, by=head, password=org.password, ip_address=None

@@ -43,6 +43,7 @@ from meetings.models import Meeting, Move, NeedItem, NeedList, Step
 from monitoring.models import CalendarToken, Explanation, Measurement
 from organisation.models import OrgRole
 from tests.factories import PASSWORD, give_role, make_department, make_meeting, make_user
+from tests.tasks import run_queued_tasks
 
 PEOPLE = [
     "head_a",
@@ -344,10 +345,11 @@ def _complete_and_sign(version: SLAVersion, people: dict) -> None:
     agreement_services.sla_sign(
         version=version, by=people["head_a"], password=PASSWORD, ip_address=None
     )
-    with TestCase.captureOnCommitCallbacks(execute=True):  # seals the PDF
+    with TestCase.captureOnCommitCallbacks(execute=True):  # enqueues the sealing
         agreement_services.sla_sign(
             version=version, by=people["head_b"], password=PASSWORD, ip_address=None
         )
+    run_queued_tasks()  # the worker seals the PDF
 
 
 def _agreement(state: State, people: dict) -> None:

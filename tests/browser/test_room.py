@@ -104,6 +104,7 @@ def test_the_room_on_the_projector_and_on_phones(open_meeting, meeting, org):
     request.get_by_label("Service we can offer instead").fill("Signed order forms within a week")
     request.get_by_label("At this level").fill("95% within five working days")
     request.get_by_label("Starting on").fill("2027-02-01")
+    request.locator("input[id^='c-m-'][name=measured_by]").fill("Fergus Lane")  # who measures
     audit(sam)
     request.get_by_role("button", name="Make a counter-offer").click()
     expect(sam.locator(".waiting")).to_contain_text("Fiona Marsh (head of Finance)")

@@ -192,6 +192,14 @@ def review_page(cell: Cell) -> int:
     return 200 if cell.who in HEADS | {"chair", "manager_in"} else 403
 
 
+def import_page(cell: Cell) -> int:
+    """The providing department imports figures for an agreement in force."""
+    if not sees_agreement(cell.who, cell.state):
+        return 403
+    in_force = any(v.status == "signed" for v in cell.state.versions)
+    return 200 if in_force and cell.who in SIDE_A | SIDE_B else 403
+
+
 EXPECT: dict[str, Expect] = {
     "home": everyone(200),
     "login": lambda cell: 200,
@@ -248,6 +256,15 @@ EXPECT: dict[str, Expect] = {
     "organisation:first_run": lambda c: 404,  # filled with a token that is not the setup link
     "organisation:sso_start": lambda c: 404,  # single sign-on is not set up in tests
     "organisation:sso_callback": lambda c: 404,
+    "meetings:glossary": everyone(200),
+    "agreements:status_rules": login_first(lambda c: 405),  # the heads set it by POST
+    "monitoring:api_tokens": everyone(200),  # explains itself to people who are not heads
+    "monitoring:import": login_first(import_page),
+    # The API answers systems holding a department's key, never a browser session.
+    "api:api-root": lambda c: 404,
+    "api:openapi-json": lambda c: 200,
+    "api:list_services": lambda c: 401,
+    "api:push_measurement": lambda c: 405,  # a POST
 }
 
 

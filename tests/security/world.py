@@ -151,7 +151,8 @@ def _text_fields(canaries: Canaries, readers: frozenset[str], where: str) -> dic
         "value_estimate": Decimal("10000"),
         "service_level": c("service_level"),
         "measure_what": c("measure_what"),
-        "measure_target": "95% " + canaries.new(readers, f"{where}.measure_target"),
+        "measure_kind": "share",
+        "measure_threshold": Decimal("95"),
         "measure_frequency": "monthly",
     }
 
@@ -166,7 +167,8 @@ def _plain(side: str, index: int) -> dict[str, Any]:
         "value_estimate": Decimal("10000"),
         "service_level": "Within two working days",
         "measure_what": "Share of requests handled in time",
-        "measure_target": "95%",
+        "measure_kind": "share",
+        "measure_threshold": Decimal("95"),
         "measure_frequency": "monthly",
     }
 

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from django.utils import timezone
 
 from agreements import services
-from agreements.models import SLA
+from agreements.models import SLA, Signature, SLAVersion
 from meetings.measures import Direction, Kind
 from meetings.models import Event, ItemStatus, Meeting, NeedItem, NeedList, Origin, Step
 from organisation.demo import DEMO_PASSWORD
@@ -56,31 +56,32 @@ REQUESTS = [
 
 
 def build(people: SimpleNamespace) -> SLA:
-    now = timezone.now()
-    # The services started about seven months ago, so the monitoring demo has a record to show.
-    start = (now - dt.timedelta(days=200)).date()
+    # The exchange was held and signed about seven months ago (monitoring starts when the
+    # agreement does), so the monitoring demo has a record to show.
+    then = timezone.now() - dt.timedelta(days=200)
+    start = (then + dt.timedelta(days=1)).date()
     meeting = Meeting.objects.create(
         title="Finance and Sales: order to cash",
         department_a=people.finance,
         department_b=people.sales,
         facilitator=people.priya,
-        scheduled_for=now - dt.timedelta(days=3),
+        scheduled_for=then - dt.timedelta(days=3),
         place="Board room, second floor",
         step=Step.CLOSED,
-        closed_at=now - dt.timedelta(days=3, hours=-2),
+        closed_at=then - dt.timedelta(days=3, hours=-2),
         created_by=people.priya,
     )
     lists = {
         "finance": NeedList.objects.create(
             meeting=meeting,
             department=people.finance,
-            ready_at=now - dt.timedelta(days=5),
+            ready_at=then - dt.timedelta(days=5),
             ready_by=people.fiona,
         ),
         "sales": NeedList.objects.create(
             meeting=meeting,
             department=people.sales,
-            ready_at=now - dt.timedelta(days=4),
+            ready_at=then - dt.timedelta(days=4),
             ready_by=people.sam,
         ),
     }
@@ -122,7 +123,7 @@ def build(people: SimpleNamespace) -> SLA:
             agreed_level=level,
             agreed_start=start,
             agreed_origin=origin,
-            settled_at=now - dt.timedelta(days=3),
+            settled_at=then - dt.timedelta(days=3),
         )
         how = "said yes to" if origin == Origin.YES else "accepted a counter-offer on"
         record(None, "agreed", f"The departments {how} “{service}”.", item=item)
@@ -146,5 +147,9 @@ def build(people: SimpleNamespace) -> SLA:
         )
     for head in (people.fiona, people.sam):
         services.sla_sign(version=version, by=head, password=DEMO_PASSWORD, ip_address="127.0.0.1")
+    # Signed back then, as the story goes (the demo writes its history directly).
+    signed = then + dt.timedelta(hours=4)
+    SLAVersion.objects.filter(pk=version.pk).update(signed_at=signed)
+    Signature.objects.filter(version=version).update(signed_at=signed)
     # The worker seals the PDF, as after any second signature.
     return sla

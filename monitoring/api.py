@@ -27,7 +27,7 @@ from ninja.throttling import AuthRateThrottle
 
 from agreements.models import SLAService, VersionStatus
 from meetings.measures import MeasureError
-from monitoring import periods, services
+from monitoring import selectors, services
 from monitoring.models import ApiRequest, ApiToken, Measurement
 from monitoring.services import MonitoringError
 
@@ -119,6 +119,8 @@ def list_services(request: HttpRequest):
         .select_related("recipient", "version", "measure_calendar")
         .order_by("version__sla_id", "position", "id")[:500]
     )
+    found = list(found)
+    in_force = selectors.in_force_since({s.version.sla_id for s in found})
     return [
         {
             "id": s.pk,
@@ -129,9 +131,7 @@ def list_services(request: HttpRequest):
             "kind": s.measure_kind,
             "frequency": s.measure_frequency,
             "start_date": s.start_date,
-            "periods_due": [
-                p.start for p in periods.due_periods(s.measure_frequency, s.start_date, today)
-            ][-12:],
+            "periods_due": [p.start for p in selectors.measured_periods(s, today, in_force)][-12:],
         }
         for s in found
     ]

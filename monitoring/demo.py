@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from agreements.models import SLA, VersionStatus
 from monitoring import selectors, services
-from monitoring.periods import due_periods
 
 # Actual values per period, oldest first; the third period of the first service is the miss.
 VALUES = [
@@ -38,7 +37,7 @@ def build(people: SimpleNamespace) -> SLA | None:
     recorders = {people.finance.pk: people.fergus, people.sales.pk: people.sean}
     heads = {people.finance.pk: people.fiona, people.sales.pk: people.sam}
     for values, service in zip(VALUES, version.services.order_by("position", "id"), strict=False):
-        periods = due_periods(service.measure_frequency, service.start_date, today)[-MONTHS:]
+        periods = selectors.measured_periods(service, today)[-MONTHS:]
         for period, value in zip(periods, values[-len(periods) :], strict=False):
             measurement = services.measurement_record(
                 service=service,

@@ -19,7 +19,7 @@ from icalendar import Calendar, Event
 
 from agreements.models import SLAService, VersionStatus
 from meetings.models import Meeting, Step
-from monitoring import periods, selectors
+from monitoring import selectors
 from organisation.models import Membership
 
 MEETING_LENGTH = dt.timedelta(hours=2)
@@ -85,16 +85,17 @@ def review_event(service: SLAService) -> Event:
 
 
 def due_events(
-    service: SLAService, today: dt.date, recorded: set[dt.date] | None = None
+    service: SLAService,
+    today: dt.date,
+    recorded: set[dt.date] | None = None,
+    in_force: dict[int, dt.date] | None = None,
 ) -> Iterable[Event]:
     """The due date of every period not yet recorded, up to a year ahead."""
     if recorded is None:
         recorded = {m.period_start for m in service.measurements.all()}
     sla_id = service.version.sla_id
     url = _url(reverse("monitoring:performance", kwargs={"pk": sla_id})) + f"#measure-{service.pk}"
-    for period in periods.due_periods(
-        service.measure_frequency, service.start_date, today + HORIZON
-    ):
+    for period in selectors.measured_periods(service, today + HORIZON, in_force):
         if period.start in recorded:
             continue
         yield _all_day(
@@ -135,13 +136,15 @@ def calendar_for(user: AbstractBaseUser, today: dt.date | None = None) -> Calend
         .distinct()
     )
     services = list(services)
-    lineage = selectors.measurements_by_lineage({s.version.sla_id for s in services})
+    sla_ids = {s.version.sla_id for s in services}
+    lineage = selectors.measurements_by_lineage(sla_ids)
+    in_force = selectors.in_force_since(sla_ids) if services else {}
     for service in services:
         if service.review_date:
             calendar.add_component(review_event(service))
         if service.provider_id in departments:
             recorded = {m.period_start for m in lineage.get(selectors.lineage_key(service), [])}
-            for event in due_events(service, today, recorded):
+            for event in due_events(service, today, recorded, in_force):
                 calendar.add_component(event)
     return calendar
 

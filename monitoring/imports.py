@@ -20,7 +20,7 @@ from django.db import transaction
 
 from agreements.models import SLAService
 from meetings.measures import MeasureError
-from monitoring import periods, permissions, selectors, services
+from monitoring import permissions, selectors, services
 from monitoring.models import Measurement
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -187,7 +187,7 @@ def check(
                 row.errors.append(("value", "Write the figure."))
             continue
         service = row.service
-        due = periods.due_periods(service.measure_frequency, service.start_date, today)
+        due = selectors.measured_periods(service, today)
         if not any(p.start == row.period_start for p in due):
             row.errors.append(
                 ("period_start", "Not the first day of a period of this measure that has ended.")

@@ -6,6 +6,10 @@ A measure recorded ``monthly`` from 31 January has periods 31 January to
 overlap); the boundaries are always counted from the start date, so a short
 month never drags later periods earlier. A period is due once it has ended;
 its measurement is expected within ``GRACE`` days of the end (``due``).
+
+Monitoring starts when the agreement does: a service whose start date comes
+before the agreement was signed is measured from the signing (``measured_from``),
+so the months before it are never owed.
 """
 
 from __future__ import annotations
@@ -70,6 +74,14 @@ def period_containing(frequency: str, start: dt.date, day: dt.date) -> Period | 
         if period.end > day:
             return period
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def measured_from(start: dt.date | None, in_force: dt.date | None) -> dt.date | None:
+    """The first day measured: the service's start date, or the day the agreement came
+    into force when that is later. ``None`` while either is unknown."""
+    if start is None or in_force is None:
+        return None
+    return max(start, in_force)
 
 
 def due_periods(frequency: str, start: dt.date | None, today: dt.date) -> list[Period]:

@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Min, Prefetch, QuerySet
 from django.utils import timezone
 
 from agreements import selectors as agreement_selectors
 from agreements.models import SLA, SLAService, SLAVersion, VersionStatus
 from meetings.measures import Measure
 from monitoring.models import Explanation, Measurement
-from monitoring.periods import Period, due_periods
+from monitoring.periods import Period, due_periods, measured_from
 from organisation.models import Membership
 
 WINDOWS = (3, 6, 12)
@@ -61,6 +61,8 @@ class MeasureRecord:
     measure: Measure
     rows: list[PeriodRow]
     compliance: list[Compliance] = field(default_factory=list)
+    # The first day measured: the start date, or the signing when that came later.
+    measured_from: dt.date | None = None
 
     @property
     def overdue(self) -> list[PeriodRow]:
@@ -191,12 +193,44 @@ def measurements_by_lineage(sla_ids: Iterable[int]) -> dict[tuple, list[Measurem
     return grouped
 
 
+def in_force_since(sla_ids: Iterable[int]) -> dict[int, dt.date]:
+    """The day each agreement came into force: when its first version was signed."""
+    rows = (
+        SLAVersion.objects.filter(sla_id__in=list(sla_ids), signed_at__isnull=False)
+        .values("sla_id")
+        .annotate(first=Min("signed_at"))
+    )
+    return {row["sla_id"]: timezone.localtime(row["first"]).date() for row in rows}
+
+
+def measuring_start(
+    service: SLAService, in_force: dict[int, dt.date] | None = None
+) -> dt.date | None:
+    """The first day of the service's first period: its start date, but never before the
+    agreement was signed (``in_force`` from ``in_force_since``, else one query)."""
+    sla_id = service.version.sla_id
+    if in_force is None:
+        in_force = in_force_since([sla_id])
+    return measured_from(service.start_date, in_force.get(sla_id))
+
+
+def measured_periods(
+    service: SLAService, today: dt.date, in_force: dict[int, dt.date] | None = None
+) -> list[Period]:
+    """Every period of the service that has ended by ``today``, from when monitoring began."""
+    return due_periods(service.measure_frequency, measuring_start(service, in_force), today)
+
+
 def measure_record(
-    service: SLAService, today: dt.date, measurements: Iterable[Measurement] | None = None
+    service: SLAService,
+    today: dt.date,
+    measurements: Iterable[Measurement] | None = None,
+    in_force: dict[int, dt.date] | None = None,
 ) -> MeasureRecord:
     """One service's due periods with their measurements (its own, or its lineage's)."""
     if measurements is None:
         measurements = service.measurements.all()
+    starts = measuring_start(service, in_force)
     by_start: dict[dt.date, Measurement] = {}
     for m in measurements:
         by_start.setdefault(m.period_start, m)
@@ -206,19 +240,22 @@ def measure_record(
             measurement=by_start.get(p.start),
             overdue=p.start not in by_start and p.is_overdue(today),
         )
-        for p in due_periods(service.measure_frequency, service.start_date, today)
+        for p in due_periods(service.measure_frequency, starts, today)
     ]
     return MeasureRecord(
         service=service,
         measure=service.measure,
         rows=rows,
         compliance=[compliance(rows, n) for n in WINDOWS],
+        measured_from=starts,
     )
 
 
 def records_for(services: list[SLAService], today: dt.date) -> list[MeasureRecord]:
-    lineage = measurements_by_lineage({s.version.sla_id for s in services})
-    return [measure_record(s, today, lineage.get(lineage_key(s), [])) for s in services]
+    sla_ids = {s.version.sla_id for s in services}
+    lineage = measurements_by_lineage(sla_ids)
+    in_force = in_force_since(sla_ids) if services else {}
+    return [measure_record(s, today, lineage.get(lineage_key(s), []), in_force) for s in services]
 
 
 def signed_version(sla: SLA) -> SLAVersion | None:

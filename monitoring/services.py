@@ -69,7 +69,7 @@ def _service(service: SLAService, *, recorded: bool = False) -> SLAService:
 
 
 def _check_period(service: SLAService, period_start: dt.date, today: dt.date) -> periods.Period:
-    due = periods.due_periods(service.measure_frequency, service.start_date, today)
+    due = selectors.measured_periods(service, today)
     period = next((p for p in due if p.start == period_start), None)
     if period is None:
         raise MonitoringError(

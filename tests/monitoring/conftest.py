@@ -14,12 +14,13 @@ import pytest
 from django.utils import timezone
 
 from agreements import services as agreement_services
-from agreements.models import SLAService
+from agreements.models import SLAService, SLAVersion
 from meetings.models import ItemStatus, Origin, Step
 from tests.factories import make_item
 
 START = dt.date(2026, 1, 5)
 TODAY = dt.date(2026, 7, 20)
+SIGNED_AT = dt.datetime(2026, 1, 2, 12, tzinfo=dt.UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -64,6 +65,9 @@ def make_signed_sla(meeting, org):
         agreement_services.sla_sign(
             version=version, by=head, password=org.password, ip_address=None
         )
+    # Signed when the services started, so monitoring runs from START.
+    version.signatures.update(signed_at=SIGNED_AT)
+    SLAVersion.objects.filter(pk=version.pk).update(signed_at=SIGNED_AT)
     # An agreement signed before measures were data: this target was only ever text, and
     # the migration could not read it, so the heads have still to confirm it.
     SLAService.objects.filter(version=version, service="Credit notes").update(

@@ -67,6 +67,14 @@ def _detail_context(request: HttpRequest, version: SLAVersion, **extra: Any) -> 
     signed_departments = {s.department_id for s in version.signatures.all()}
     service_list = list(version.services.all())
     a, b = meeting.department_a, meeting.department_b
+    incomplete = [s for s in service_list if s.missing]
+    signer = (
+        department
+        if department is not None
+        and version.is_editable
+        and department.pk not in signed_departments
+        else None
+    )
     context = {
         "sla": sla,
         "version": version,
@@ -77,18 +85,17 @@ def _detail_context(request: HttpRequest, version: SLAVersion, **extra: Any) -> 
             (a, b, [s for s in service_list if s.provider_id == a.pk]),
         ],
         "services": service_list,
-        "incomplete": [s for s in service_list if s.missing],
+        "incomplete": incomplete,
         "to_confirm": [s for s in service_list if s.measure_needs_confirming],
         "can_confirm": department is not None and version.status == "signed",
         "can_edit": version.is_editable and permissions.can_edit_sla(user, sla),
         "can_amend": not version.is_editable
         and version.number == max(v.number for v in sla.versions.all())
         and permissions.can_edit_sla(user, sla),
-        "sign_department": department
-        if department is not None
-        and version.is_editable
-        and department.pk not in signed_departments
-        else None,
+        # A head still to sign sees the form once the version can be signed, and until
+        # then what is missing (``sign_waits_for``).
+        "sign_department": signer if not incomplete else None,
+        "sign_waits_for": signer if incomplete else None,
         "content_sha256": services.content_sha256(version),
         "can_view_minutes": meeting_permissions.can_view_meeting(user, meeting),
     }

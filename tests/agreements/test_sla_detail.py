@@ -68,12 +68,36 @@ def test_a_missing_version_is_not_found(sla, org, as_user):
     assert as_user(org.fiona).get(url(sla, 7)).status_code == 404
 
 
-def test_heads_see_what_is_left_to_complete_and_the_sign_form(sla, org, as_user):
+def test_heads_see_what_is_left_to_complete_and_no_sign_button_until_it_is(sla, org, as_user):
     html = as_user(org.fiona).get(url(sla, 1)).content.decode()
     assert "needs who measures" in html
-    assert "Sign for Finance" in html
+    assert "This version cannot be signed yet. Still missing:" in html
+    assert "Sign the agreement" not in html
+    assert 'id="id_password"' not in html
     first = sla.versions.get().services.first()
     assert reverse("agreements:service_edit", args=[sla.pk, 1, first.pk]) in html
+
+
+def test_the_sign_button_shows_once_nothing_is_missing(ready_sla, org, as_user):
+    html = as_user(org.fiona).get(url(ready_sla, 1)).content.decode()
+    assert "Sign for Finance" in html
+    assert "Sign the agreement" in html
+    assert "cannot be signed yet" not in html
+
+
+def test_a_head_who_has_signed_sees_no_sign_button(ready_sla, org, as_user):
+    version = services.latest_version(ready_sla)
+    services.sla_sign(version=version, by=org.fiona, password=org.password, ip_address=None)
+    assert "Sign the agreement" not in as_user(org.fiona).get(url(ready_sla)).content.decode()
+    assert "Sign the agreement" in as_user(org.sam).get(url(ready_sla)).content.decode()
+
+
+def test_a_head_of_a_signed_version_sees_neither_button_nor_what_is_missing(
+    signed_sla, org, as_user
+):
+    html = as_user(org.fiona).get(url(signed_sla)).content.decode()
+    assert "Sign the agreement" not in html
+    assert "cannot be signed yet" not in html
 
 
 def test_members_see_no_edit_or_sign_controls(sla, org, as_user):

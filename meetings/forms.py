@@ -11,10 +11,22 @@ from django.utils import timezone
 
 from meetings.measures import MAX_FIGURE, Direction, Frequency, Kind, Measure, TimeUnit
 from meetings.models import MAX_MONEY, Move, NeedItem
-from organisation.models import Department, OrgRole
+from organisation.models import Department, Membership, OrgRole
 from organisation.people import display_name
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def facilitators():
+    return (
+        get_user_model()
+        .objects.filter(org_roles__role=OrgRole.Role.FACILITATOR, is_active=True)
+        .distinct()
+        .order_by("first_name", "last_name")
+    )
 
 
 class ScheduleForm(forms.Form):
@@ -24,21 +36,20 @@ class ScheduleForm(forms.Form):
         help_text="The department that asked for the exchange.",
     )
     department_b = forms.ModelChoiceField(Department.objects.all(), label="Other department (B)")
-    facilitator = forms.ModelChoiceField(get_user_model().objects.none(), label="Facilitator")
-    scheduled_for = forms.DateTimeField(
-        label="Date and time",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    facilitator = forms.ModelChoiceField(
+        get_user_model().objects.none(),
+        label="Facilitator",
+        required=False,
+        help_text="Without one, the head of A chairs.",
     )
+    scheduled_for = forms.DateTimeField(label="Date and time", widget=DATETIME_WIDGET)
     place = forms.CharField(label="Place or link", max_length=300)
+    needs_due = forms.DateField(label="Need lists due", required=False, widget=DATE_WIDGET)
     title = forms.CharField(label="Title", max_length=200, required=False)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["facilitator"].queryset = (
-            get_user_model()
-            .objects.filter(org_roles__role=OrgRole.Role.FACILITATOR, is_active=True)
-            .order_by("first_name", "last_name")
-        )
+        self.fields["facilitator"].queryset = facilitators()
         self.fields["facilitator"].label_from_instance = display_name
 
     def clean_place(self) -> str:
@@ -59,6 +70,101 @@ class ScheduleForm(forms.Form):
         if a and b and a == b:
             self.add_error("department_b", "Choose a different department from A.")
         return cleaned
+
+
+class CallForm(forms.Form):
+    """A head calls an exchange for their department with another department."""
+
+    department_a = forms.ModelChoiceField(
+        Department.objects.none(),
+        label="Your department (A, presents first)",
+        empty_label=None,
+    )
+    department_b = forms.ModelChoiceField(
+        Department.objects.none(), label="With the department (B)"
+    )
+    scheduled_for = forms.DateTimeField(
+        label="Proposed date and time",
+        widget=DATETIME_WIDGET,
+        error_messages={"invalid": "Write the date and time as 2026-12-03 10:00."},
+    )
+    place = forms.CharField(label="Place or link", max_length=300)
+    needs_due = forms.DateField(
+        label="Need lists due",
+        required=False,
+        widget=DATE_WIDGET,
+        help_text="Optional: the day both need lists should be ready, before the meeting.",
+        error_messages={"invalid": "Write the date as 2026-12-01."},
+    )
+    facilitator = forms.ModelChoiceField(
+        get_user_model().objects.none(),
+        label="Invite a facilitator",
+        required=False,
+        empty_label="No facilitator: I chair",
+        help_text="Worth it when the meeting may be difficult; they chair once they accept.",
+    )
+    title = forms.CharField(label="Title", max_length=200, required=False)
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        headed = Department.objects.filter(
+            memberships__user=user, memberships__role=Membership.Role.HEAD
+        ).order_by("name")
+        self.fields["department_a"].queryset = headed
+        self.fields["department_b"].queryset = Department.objects.order_by("name")
+        self.fields["facilitator"].queryset = facilitators().exclude(pk=user.pk)
+        self.fields["facilitator"].label_from_instance = display_name
+
+    def clean_place(self) -> str:
+        place = self.cleaned_data["place"].strip()
+        if not place:
+            raise forms.ValidationError("Say where the exchange happens: a room or a link.")
+        return place
+
+    def clean_scheduled_for(self) -> dt.datetime:
+        when = self.cleaned_data["scheduled_for"]
+        if when < timezone.now():
+            raise forms.ValidationError("Choose a date and time in the future.")
+        return when
+
+    def clean(self):
+        cleaned = super().clean()
+        a, b = cleaned.get("department_a"), cleaned.get("department_b")
+        if a and b and a == b:
+            self.add_error("department_b", "Choose another department than your own.")
+        when, due = cleaned.get("scheduled_for"), cleaned.get("needs_due")
+        if when and due and due > timezone.localtime(when).date():
+            self.add_error("needs_due", "The need lists must be due on or before the meeting.")
+        if due and due < timezone.localdate():
+            self.add_error("needs_due", "Choose a day that has not passed.")
+        return cleaned
+
+
+class ProposeTimeForm(forms.Form):
+    """Another time (and optionally place) proposed in answer to a proposed time."""
+
+    scheduled_for = forms.DateTimeField(
+        label="Another date and time",
+        widget=DATETIME_WIDGET,
+        error_messages={
+            "required": "Choose the date and time you propose.",
+            "invalid": "Write the date and time as 2026-12-03 10:00.",
+        },
+    )
+    place = forms.CharField(label="Place or link (if it changes)", max_length=300, required=False)
+
+
+class InviteFacilitatorForm(forms.Form):
+    facilitator = forms.ModelChoiceField(
+        get_user_model().objects.none(),
+        label="Facilitator",
+        error_messages={"required": "Choose the facilitator to invite."},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["facilitator"].queryset = facilitators()
+        self.fields["facilitator"].label_from_instance = display_name
 
 
 class NeedItemForm(forms.ModelForm):

@@ -32,16 +32,29 @@ class Step(models.TextChoices):
 
 
 class Meeting(models.Model):
-    """An expectations exchange: A (who called it) and B, chaired by a facilitator."""
+    """An expectations exchange: A (who called it) and B, chaired by a facilitator who
+    accepted the invitation, or else by A's head (``rules.chair_role``)."""
 
     title = models.CharField(max_length=200, blank=True)
     department_a = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
     department_b = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
     facilitator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="facilitated_meetings"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="facilitated_meetings",
     )
+    # Invited by a head and not answered yet: until the facilitator accepts, A's head chairs.
+    facilitator_invited = models.BooleanField(default=False)
     scheduled_for = models.DateTimeField()
     place = models.CharField(max_length=300, help_text="A room, or a link to a video call.")
+    # A called exchange is "proposed" until the other side agrees its time and place:
+    # the side whose answer is awaited ("a" or "b"), empty once agreed.
+    time_awaits = models.CharField(
+        max_length=1, blank=True, choices=[("a", "A"), ("b", "B")], default=""
+    )
+    needs_due = models.DateField("need lists due", null=True, blank=True)
     step = models.CharField(max_length=20, choices=Step.choices, default=Step.PREPARATION)
     current_item = models.ForeignKey(
         "NeedItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -65,7 +78,11 @@ class Meeting(models.Model):
             models.CheckConstraint(
                 condition=~Q(department_a=models.F("department_b")),
                 name="meeting_two_different_departments",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(facilitator_invited=False) | Q(facilitator__isnull=False),
+                name="meeting_invitation_names_a_facilitator",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -74,6 +91,16 @@ class Meeting(models.Model):
     @property
     def departments(self) -> tuple[Department, Department]:
         return (self.department_a, self.department_b)
+
+    @property
+    def is_proposed(self) -> bool:
+        """Called, and its time not yet agreed by both sides."""
+        return bool(self.time_awaits)
+
+    @property
+    def has_facilitator(self) -> bool:
+        """A facilitator is named and has accepted (or was assigned when scheduled)."""
+        return self.facilitator_id is not None and not self.facilitator_invited
 
     def other_department(self, department: Department) -> Department:
         return self.department_b if department.pk == self.department_a_id else self.department_a

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from meetings import rules
 from meetings.rules import (
     Role,
     Side,
@@ -36,7 +37,16 @@ OBSERVER_CHECKS: list[Callable[[AbstractBaseUser, Meeting], bool]] = []
 
 
 def can_schedule_exchange(user: AbstractBaseUser) -> bool:
+    """Facilitators and managers schedule exchanges for two other departments."""
     return org.is_facilitator(user) or org.is_manager(user)
+
+
+def can_call_exchange(user: AbstractBaseUser) -> bool:
+    """Any department head calls an exchange for their own department."""
+    return (
+        user.is_authenticated
+        and Membership.objects.filter(user=user, role=Membership.Role.HEAD).exists()
+    )
 
 
 def meeting_role(user: AbstractBaseUser, meeting: Meeting) -> Role | None:
@@ -93,7 +103,7 @@ def role_sees_need_list(role: Role | None, need_list: NeedList) -> bool:
     meeting = need_list.meeting
     if role is None:
         return False
-    if role == Role.FACILITATOR:
+    if reads_both_lists(role):
         return True
     side = Side.A if need_list.department_id == meeting.department_a_id else Side.B
     return side_of_role(role) == side or lists_are_presented(meeting, side)
@@ -101,24 +111,31 @@ def role_sees_need_list(role: Role | None, need_list: NeedList) -> bool:
 
 def may_read_department_private(role: Role | None, meeting: Meeting, department_id: int) -> bool:
     """Whether ``role`` may read what one department keeps to itself before the meeting
-    (its list as it is being prepared, its settings): that department and the chair."""
+    (its list as it is being prepared, its settings): that department and the facilitator."""
     if role is None:
         return False
-    if is_chair(role, meeting):
+    if reads_both_lists(role):
         return True
     side = Side.A if department_id == meeting.department_a_id else Side.B
     return side_of_role(role) == side
 
 
 def is_chair(role: Role | None, meeting: Meeting) -> bool:
-    """Whether ``role`` chairs ``meeting``: the chair reads both lists as they are prepared."""
+    """Whether ``role`` chairs ``meeting`` (``rules.chair_role`` decides)."""
+    return rules.is_chair(role, meeting)
+
+
+def reads_both_lists(role: Role | None) -> bool:
+    """The facilitator, impartial, reads both lists as they are prepared. A head who
+    chairs does not: chairing gives no sight of the other side's list before it is
+    presented."""
     return role == Role.FACILITATOR
 
 
 def may_read_item(role: Role | None, item: NeedItem, meeting: Meeting | None = None) -> bool:
     """Whether whoever plays ``role`` may read anything that names or describes ``item``.
 
-    The item's own department and the chair always; anyone else only once the
+    The item's own department and the facilitator always; anyone else only once the
     item has been presented in the meeting (``rules.item_is_presented``). Every
     page, live region, minutes line and PDF asks this, never a template.
     """
@@ -135,7 +152,7 @@ def readable_items(role: Role | None, meeting: Meeting, items: Iterable[NeedItem
 # --- the record, worded for its reader ------------------------------------------------
 
 # Events about a need list while it is prepared: private to the department (and
-# the chair) whatever happens to the request afterwards, since a removed request
+# the facilitator) whatever happens to the request afterwards, since a removed request
 # is never presented and its earlier events outlive it.
 PREPARATION_KINDS = frozenset(
     {"need_added", "need_edited", "need_confirmed", "need_removed", "need_moved"}
@@ -179,7 +196,7 @@ def record_text(event: Event, role: Role | None, meeting: Meeting) -> str:
     The record keeps its full wording (``Event.description``); a reader who may
     not yet read the request it names gets only that a need list changed.
     """
-    if is_chair(role, meeting):
+    if reads_both_lists(role):
         return event.description
     department_id = _event_department_id(event)
     name = _department_name(meeting, department_id)

@@ -3,7 +3,8 @@
 This module is the state machine of an exchange (DOMAIN.md steps 1 to 9) and of
 the negotiation of each request. It answers three questions and nothing else:
 
-* which step follows which, and what must hold before the facilitator may move on;
+* who chairs (``chair_role``: a facilitator who accepted, else the calling head);
+* which step follows which, and what must hold before the chair may move on;
 * who may take which action in which step (``check`` raises ``RuleError``);
 * where a request's negotiation may go from where it stands.
 
@@ -77,14 +78,32 @@ def side_of_role(role: Role | None) -> Side | None:
     return None
 
 
-def is_chair(role: Role | None) -> bool:
-    """Whether ``role`` chairs the meeting (moves it on, picks the request, strikes remarks)."""
-    return role == Role.FACILITATOR
+def chair_role(meeting: Meeting) -> Role:
+    """Who chairs ``meeting``: the facilitator once there is one who accepted, otherwise
+    the head of A (the department that called it). The one place this is decided."""
+    return Role.FACILITATOR if meeting.has_facilitator else Role.HEAD_A
+
+
+def is_chair(role: Role | None, meeting: Meeting) -> bool:
+    """Whether ``role`` chairs ``meeting`` (moves it on, picks the request, strikes remarks)."""
+    return role is not None and role == chair_role(meeting)
+
+
+def chair_title(meeting: Meeting) -> str:
+    """The chair in words: "the facilitator" or "the head of Finance"."""
+    if chair_role(meeting) == Role.FACILITATOR:
+        return "the facilitator"
+    return f"the head of {meeting.department_a.name}"
+
+
+def needs_facilitator(meeting: Meeting) -> bool:
+    """Flagged as likely to be difficult by either side: it opens only with a facilitator."""
+    return any(nl.flagged_difficult for nl in meeting.need_lists.all())
 
 
 def role_title(meeting: Meeting, role: Role) -> str:
     """How a role is named beside a person's name: "head of Sales", "facilitator"."""
-    if is_chair(role):
+    if role == Role.FACILITATOR:
         return "facilitator"
     side = side_of_role(role)
     department = department_of(meeting, side).name
@@ -310,7 +329,7 @@ def _items(meeting: Meeting, side: Side) -> list[NeedItem]:
 def exit_blockers(
     meeting: Meeting, may_read: Callable[[NeedItem], bool] | None = None
 ) -> list[str]:
-    """What still has to happen before the facilitator may leave the current step.
+    """What still has to happen before the chair may leave the current step.
 
     ``may_read`` says whether the reader may see what a request says (see
     ``meetings.permissions.may_read_item``); a request they may not read is
@@ -327,6 +346,17 @@ def exit_blockers(
         return f"{'One' if start else 'one'} of {names[side_of_item(meeting, item)]}'s requests"
 
     if step == Step.PREPARATION:
+        if meeting.is_proposed:
+            waiting = department_of(meeting, Side(meeting.time_awaits)).name
+            missing.append(
+                f"The time is not agreed yet: {waiting} has still to accept it or propose another."
+            )
+        if needs_facilitator(meeting) and not meeting.has_facilitator:
+            missing.append(
+                "The meeting was flagged as likely to be difficult: a facilitator must be "
+                + ("invited and " if meeting.facilitator_id is None else "")
+                + "accept before it can open."
+            )
         for need_list in meeting.need_lists.all():
             if not need_list.is_ready:
                 missing.append(f"{need_list.department.name} has not marked its need list ready.")
@@ -393,6 +423,9 @@ ACTIONS: dict[str, Action] = {
         Action("mark_ready", "Mark the need list ready", _steps(Step.PREPARATION)),
         Action("unmark_ready", "Take back ‘ready’", _steps(Step.PREPARATION)),
         Action("flag_difficult", "Flag the meeting as difficult", _steps(Step.PREPARATION)),
+        Action("answer_time", "Answer the proposed time", _steps(Step.PREPARATION)),
+        Action("invite_facilitator", "Invite a facilitator", _steps(Step.PREPARATION)),
+        Action("answer_invitation", "Answer the invitation to chair", _steps(Step.PREPARATION)),
         Action("acknowledge_rules", "Acknowledge the ground rules", _steps(Step.OPENING)),
         Action(
             "set_current",
@@ -449,10 +482,34 @@ def check(
         "strike_remark",
         "set_timebox",
     }:
-        if not is_chair(role):
-            raise RuleError("Only the facilitator can do that.", status=403)
+        if not is_chair(role, meeting):
+            raise RuleError(f"Only the chair ({chair_title(meeting)}) can do that.", status=403)
         if item is not None and requests_side(step) != side_of_item(meeting, item):
             raise RuleError("That request is not on the table in this step.", status=409)
+        return
+
+    if action_name == "answer_time":
+        if not meeting.is_proposed:
+            raise RuleError("The time is already agreed.", status=409)
+        waiting = Side(meeting.time_awaits)
+        if role != head_role(waiting):
+            raise RuleError(
+                f"The proposed time waits for {possessive(names[waiting])} head.", status=403
+            )
+        return
+
+    if action_name == "invite_facilitator":
+        if not is_head:
+            raise RuleError("Only a department head can invite a facilitator.", status=403)
+        if meeting.facilitator_id is not None:
+            raise RuleError("A facilitator is already invited to this meeting.", status=409)
+        return
+
+    if action_name == "answer_invitation":
+        if role != Role.FACILITATOR:
+            raise RuleError("Only the invited facilitator answers the invitation.", status=403)
+        if not meeting.facilitator_invited:
+            raise RuleError("The invitation has already been answered.", status=409)
         return
 
     if action_name == "edit_needs":
@@ -520,8 +577,8 @@ def check(
 
     if step in RESPONDING:
         if action_name == "escalate":
-            if not (is_head or role == Role.FACILITATOR):
-                raise RuleError("Only the facilitator or a head can escalate.", status=403)
+            if not (is_head or is_chair(role, meeting)):
+                raise RuleError("Only the chair or a head can escalate.", status=403)
             if item is not None and item.status not in ESCALATABLE:
                 raise RuleError(
                     "A request can be escalated only at an impasse: a rejected counter-offer, "
@@ -649,7 +706,7 @@ def whose_turn(meeting: Meeting) -> str:
         side = RESPONDING[step]
         return f"{names[side]} answers each of {possessive(names[other(side)])} requests: yes, a counter-offer or a justified no."
     if step == Step.CLOSING:
-        return "The facilitator reviews the outcomes and closes the meeting."
+        return f"The chair ({chair_title(meeting)}) reviews the outcomes and closes the meeting."
     return "The meeting is closed."
 
 
@@ -672,15 +729,16 @@ class Turn:
 
 
 def _chair_turn(meeting: Meeting, missing: list[str], item_ids: list[int]) -> Turn:
+    chair = (chair_role(meeting),)
     following = next_step(meeting.step)
     if not missing and following is not None and meeting.step != Step.CLOSING:
-        return Turn((Role.FACILITATOR,), f"Move on to “{step_label(meeting, following)}”.")
+        return Turn(chair, f"Move on to “{step_label(meeting, following)}”.")
     if meeting.step == Step.CLOSING:
-        return Turn((Role.FACILITATOR,), "Read out the outcomes, then close the meeting.")
+        return Turn(chair, "Read out the outcomes, then close the meeting.")
     current = meeting.current_item_id
     if item_ids and current in item_ids and item_ids.index(current) + 1 < len(item_ids):
-        return Turn((Role.FACILITATOR,), "Move to the next request.")
-    return Turn((Role.FACILITATOR,), "Go back to a request that still needs work.")
+        return Turn(chair, "Move to the next request.")
+    return Turn(chair, "Go back to a request that still needs work.")
 
 
 def waiting_for(meeting: Meeting) -> Turn:
@@ -695,6 +753,11 @@ def waiting_for(meeting: Meeting) -> Turn:
     if step == Step.CLOSED:
         return Turn((), "The meeting is closed.")
     if step == Step.PREPARATION:
+        if meeting.is_proposed:
+            return Turn(
+                (head_role(Side(meeting.time_awaits)),),
+                "Accept the proposed time and place, or propose another.",
+            )
         unready = tuple(
             head_role(Side.A if nl.department_id == meeting.department_a_id else Side.B)
             for nl in meeting.need_lists.all()
@@ -702,6 +765,16 @@ def waiting_for(meeting: Meeting) -> Turn:
         )
         if unready:
             return Turn(tuple(sorted(unready)), "Finish your need list and mark it ready.")
+        if needs_facilitator(meeting) and not meeting.has_facilitator:
+            if meeting.facilitator_invited:
+                return Turn(
+                    (Role.FACILITATOR,),
+                    "Accept or decline the invitation to chair this exchange.",
+                )
+            return Turn(
+                (Role.HEAD_A, Role.HEAD_B),
+                "Invite a facilitator: the meeting was flagged as likely to be difficult.",
+            )
         return _chair_turn(meeting, missing, [])
     if step == Step.OPENING:
         acknowledged = {ack.department_id for ack in meeting.acknowledgements.all()}

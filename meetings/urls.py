@@ -8,6 +8,7 @@ app_name = "meetings"
 urlpatterns = [
     path("", views.meeting_list, name="list"),
     path("new/", views.meeting_schedule, name="schedule"),
+    path("call/", views.meeting_call, name="call"),
     path("glossary/", views.glossary, name="glossary"),
     path("<int:pk>/", views.meeting_detail, name="detail"),
     path("<int:pk>/act/<slug:action>/", views.meeting_act, name="act"),

@@ -76,12 +76,39 @@ def get_item_for(user, need_list: NeedList, item_pk: int) -> NeedItem:
 def meeting_list(request: HttpRequest) -> HttpResponse:
     meetings = list(selectors.meetings_for_user(request.user))
     for meeting in meetings:
-        meeting.step_label = rules.step_label(meeting)
+        meeting.step_label = "Proposed" if meeting.is_proposed else rules.step_label(meeting)
     return render(
         request,
         "meetings/meeting_list.html",
-        {"meetings": meetings, "can_schedule": permissions.can_schedule_exchange(request.user)},
+        {
+            "meetings": meetings,
+            "can_schedule": permissions.can_schedule_exchange(request.user),
+            "can_call": permissions.can_call_exchange(request.user),
+        },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_call(request: HttpRequest) -> HttpResponse:
+    """A head calls an exchange with another department, proposing a time and place."""
+    if not permissions.can_call_exchange(request.user):
+        raise PermissionDenied("Only a department head can call an exchange.")
+    form = forms.CallForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_call(by=request.user, **form.cleaned_data)
+        except RuleError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                f"Exchange called. It waits for {meeting.department_b.name} to accept the time "
+                "or propose another; both heads can prepare their need lists meanwhile.",
+            )
+            return redirect("meetings:detail", pk=meeting.pk)
+    status = 400 if form.errors else 200
+    return render(request, "meetings/meeting_call.html", {"form": form}, status=status)
 
 
 @login_required
@@ -414,7 +441,17 @@ def meeting_context(
         "turn": turn,
         "my_move": role is not None and role in turn.roles,
         "waiting_names": _people_for(meeting, turn.roles),
-        "is_chair": rules.is_chair(role),
+        "is_chair": rules.is_chair(role, meeting),
+        "chair_title": rules.chair_title(meeting),
+        "chair": chair_person(meeting),
+        "needs_facilitator": rules.needs_facilitator(meeting) and not meeting.has_facilitator,
+        "can_answer_time": rules.allowed(meeting, role, "answer_time"),
+        "can_invite": rules.allowed(meeting, role, "invite_facilitator"),
+        "can_answer_invitation": rules.allowed(meeting, role, "answer_invitation"),
+        "time_awaits_name": names[rules.Side(meeting.time_awaits)] if meeting.is_proposed else "",
+        "facilitator_choices": list(forms.facilitators())
+        if rules.allowed(meeting, role, "invite_facilitator")
+        else [],
         "readiness": [
             entry | {"mine": side is not None and entry["side"] == side}
             for entry in rules.readiness(meeting)
@@ -469,16 +506,27 @@ def meeting_context(
     return context
 
 
+def chair_person(meeting: Meeting):
+    """Who chairs, by name and part: "Priya Nair (facilitator)", "Fiona Reid (head of Finance)"."""
+    if rules.chair_role(meeting) == Role.FACILITATOR:
+        return f"{display_name(meeting.facilitator)} (facilitator)"
+    head = meeting.department_a.head
+    title = f"head of {meeting.department_a.name}"
+    return f"{display_name(head)} ({title})" if head else title
+
+
 def _people_for(meeting: Meeting, roles: tuple[Role, ...]) -> str:
     """Whom the meeting waits for, by name: "Samira Okafor (head of Sales)"."""
     people = []
     for role in roles:
-        if rules.is_chair(role):
+        if role == Role.FACILITATOR:
             person, title = meeting.facilitator, rules.role_title(meeting, role)
         else:
             side = rules.side_of_role(role)
             department = rules.department_of(meeting, side)
             person, title = department.head, rules.role_title(meeting, role)
+            if rules.is_chair(role, meeting):
+                title += ", chairing"
         name = display_name(person, nobody="")
         people.append(f"{name} ({title})" if name else title)
     return " and ".join(people)
@@ -603,6 +651,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_token(request)
     context = {
         "meeting": meeting,
+        "chair": chair_person(meeting),
         "audience": str(role) if role else "observer",
         "live_seq": seq,
         "regions": {
@@ -769,6 +818,33 @@ def _timebox(r: HttpRequest, m: Meeting) -> str:
     return f"Time box set: {minutes} minutes."
 
 
+def _accept_time(r: HttpRequest, m: Meeting) -> str:
+    services.meeting_time_accept(meeting=m, by=r.user)
+    return "Time and place accepted: the exchange is agreed."
+
+
+def _propose_time(r: HttpRequest, m: Meeting) -> str:
+    data = _valid(forms.ProposeTimeForm(r.POST))
+    services.meeting_time_propose(meeting=m, by=r.user, **data)
+    return "Another time proposed. It waits for the other head to answer."
+
+
+def _invite(r: HttpRequest, m: Meeting) -> str:
+    data = _valid(forms.InviteFacilitatorForm(r.POST))
+    services.meeting_facilitator_invite(meeting=m, by=r.user, facilitator=data["facilitator"])
+    return "Facilitator invited. They chair once they accept."
+
+
+def _accept_invitation(r: HttpRequest, m: Meeting) -> str:
+    services.meeting_invitation_answer(meeting=m, by=r.user, accept=True)
+    return "Invitation accepted: you chair this exchange."
+
+
+def _decline_invitation(r: HttpRequest, m: Meeting) -> str:
+    services.meeting_invitation_answer(meeting=m, by=r.user, accept=False)
+    return "Invitation declined."
+
+
 def _escalate(r: HttpRequest, m: Meeting) -> str:
     note = r.POST.get("text", "")[:2000]
     services.item_escalate(meeting=m, by=r.user, item_id=_item_id(r), note=note)
@@ -792,6 +868,11 @@ ACTIONS: dict[str, Callable[[HttpRequest, Meeting], str]] = {
     "escalate": _escalate,
     "ready": _ready,
     "timebox": _timebox,
+    "accept_time": _accept_time,
+    "propose_time": _propose_time,
+    "invite": _invite,
+    "accept_invitation": _accept_invitation,
+    "decline_invitation": _decline_invitation,
 } | {
     f"move_{kind}": (lambda r, m, _kind=kind: _act_negotiate(r, m, _kind))
     for kind in Move.Kind.values

@@ -1,5 +1,6 @@
 """Every write to an exchange goes through these services, grouped by stage.
 
+- ``calling``: a head calls an exchange; the time answered, a facilitator invited.
 - ``preparation``: scheduling an exchange, need lists.
 - ``conduct``: steps, presenting, questions and summaries.
 - ``negotiation``: yes, counter-offers, justified noes, escalation.
@@ -10,6 +11,14 @@ Callers use ``from meetings import services`` and ``services.<name>``.
 """
 
 from meetings.services.base import Outcome, StaleEdit, event_listeners
+from meetings.services.calling import (
+    CallError,
+    meeting_call,
+    meeting_facilitator_invite,
+    meeting_invitation_answer,
+    meeting_time_accept,
+    meeting_time_propose,
+)
 from meetings.services.closing import meeting_close
 from meetings.services.conduct import (
     meeting_acknowledge_rules,
@@ -51,6 +60,7 @@ from meetings.services.preparation import (
 __all__ = [
     "ITEM_FIELDS",
     "REPLY_TEXT",
+    "CallError",
     "Outcome",
     "ScheduleError",
     "StaleEdit",
@@ -59,12 +69,17 @@ __all__ = [
     "item_settle_by_arbiter",
     "meeting_acknowledge_rules",
     "meeting_advance",
+    "meeting_call",
     "meeting_close",
+    "meeting_facilitator_invite",
+    "meeting_invitation_answer",
     "meeting_next_request",
     "meeting_schedule",
     "meeting_set_current",
     "meeting_set_timebox",
     "meeting_signal_ready",
+    "meeting_time_accept",
+    "meeting_time_propose",
     "meeting_undo_advance",
     "need_item_add",
     "need_item_confirm",

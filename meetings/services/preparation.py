@@ -33,12 +33,16 @@ def meeting_schedule(
     by: AbstractBaseUser,
     department_a: Department,
     department_b: Department,
-    facilitator: AbstractBaseUser,
+    facilitator: AbstractBaseUser | None,
     scheduled_for: dt.datetime,
     place: str,
     title: str = "",
     review_of: Meeting | None = None,
+    needs_due: dt.date | None = None,
 ) -> Meeting:
+    """A facilitator or manager schedules an exchange for two departments: the time is
+    set (not proposed), and a facilitator named here is assigned, as before. Without
+    one, A's head chairs."""
     if not permissions.can_schedule_exchange(by):
         raise RuleError("Only a facilitator or a manager can schedule an exchange.", status=403)
     if department_a.pk == department_b.pk:
@@ -48,12 +52,16 @@ def meeting_schedule(
             raise ScheduleError(
                 f"{department.name} has no head yet; every exchange needs a head on each side."
             )
-    if not org.is_facilitator(facilitator):
+    if facilitator is not None and not org.is_facilitator(facilitator):
         raise ScheduleError(f"{display_name(facilitator)} is not a facilitator.")
-    if org.is_member_of(facilitator, department_a) or org.is_member_of(facilitator, department_b):
+    if facilitator is not None and (
+        org.is_member_of(facilitator, department_a) or org.is_member_of(facilitator, department_b)
+    ):
         raise ScheduleError(
             "The facilitator must be impartial: choose someone outside both departments."
         )
+    if needs_due is not None and needs_due > timezone.localtime(scheduled_for).date():
+        raise ScheduleError("The need lists must be due on or before the day of the exchange.")
     meeting = Meeting(
         title=title.strip(),
         department_a=department_a,
@@ -61,6 +69,7 @@ def meeting_schedule(
         facilitator=facilitator,
         scheduled_for=scheduled_for,
         place=place.strip(),
+        needs_due=needs_due,
         created_by=by,
         review_of=review_of,
     )
@@ -74,7 +83,12 @@ def meeting_schedule(
         kind="scheduled",
         description=(
             f"{display_name(by)} scheduled the exchange between {department_a.name} and "
-            f"{department_b.name}, facilitated by {display_name(facilitator)}."
+            f"{department_b.name}, "
+            + (
+                f"facilitated by {display_name(facilitator)}."
+                if facilitator is not None
+                else f"chaired by the head of {department_a.name}."
+            )
         ),
         after={"scheduled_for": scheduled_for.isoformat(), "place": meeting.place},
     )

@@ -31,7 +31,7 @@ def items_of(meeting: Meeting, department) -> list[NeedItem]:
 
 
 def finish_step(meeting: Meeting) -> None:
-    """Do what the current step needs so that the facilitator may move on."""
+    """Do what the current step needs so that the chair may move on."""
     meeting.refresh_from_db()
     head_a, head_b = meeting.department_a.head, meeting.department_b.head
     heads = {rules.Side.A: head_a, rules.Side.B: head_b}

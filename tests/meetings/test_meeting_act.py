@@ -52,7 +52,7 @@ def test_a_head_trying_to_advance_gets_403_and_nothing_changes(meeting, org, as_
     prepare(meeting, org)
     response = as_user(org.fiona).post(act(meeting, "advance"), headers=HTMX)
     assert response.status_code == 403
-    assert "Only the facilitator can do that." in response.readable
+    assert "Only the chair (the facilitator) can do that." in response.readable
     meeting.refresh_from_db()
     assert meeting.step == Step.PREPARATION
 

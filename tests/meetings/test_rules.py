@@ -90,9 +90,28 @@ for _step in (*rules.PRESENTING, *rules.SUMMARISING):
     EXPECTED[_step]["signal_ready"] = {HA, HB}
 
 
-def fake_meeting(step: str) -> SimpleNamespace:
+def expected_for(step: str, chair: Role) -> dict[str, set]:
+    """``EXPECTED`` for a meeting chaired by ``chair``: the facilitator, or A's head."""
+    if chair == F:
+        return EXPECTED[step]
+    expected = {
+        action: {HA if role == F else role for role in roles}
+        for action, roles in EXPECTED[step].items()
+    }
+    if step == Step.PREPARATION:
+        expected["invite_facilitator"] = {HA, HB}
+    return expected
+
+
+def fake_meeting(
+    step: str, *, facilitator: bool = True, awaits: str = "", invited: bool = False
+) -> SimpleNamespace:
+    """A meeting at ``step``: with a facilitator who accepted, or (``facilitator=False``)
+    none, or one ``invited`` who has not answered; ``awaits`` is the side whose answer
+    to the proposed time is awaited."""
     finance = SimpleNamespace(pk=1, name="Finance")
     sales = SimpleNamespace(pk=2, name="Sales")
+    named = facilitator or invited
     return SimpleNamespace(
         step=step,
         department_a=finance,
@@ -100,6 +119,12 @@ def fake_meeting(step: str) -> SimpleNamespace:
         department_a_id=1,
         department_b_id=2,
         current_item_id=7,  # fake_item's: the request on the table is the one discussed
+        facilitator_id=9 if named else None,
+        facilitator_invited=invited,
+        has_facilitator=named and not invited,
+        time_awaits=awaits,
+        is_proposed=bool(awaits),
+        need_lists=SimpleNamespace(all=lambda: []),
     )
 
 
@@ -143,13 +168,15 @@ def test_step_labels_use_the_real_department_names():
     assert rules.step_label(meeting, Step.A_RESPONDS) == "Finance responds to Sales' requests"
 
 
+@pytest.mark.parametrize("chair", [F, HA], ids=["facilitator_chairs", "head_a_chairs"])
 @pytest.mark.parametrize("step", rules.STEP_ORDER)
 @pytest.mark.parametrize("role", ALL_ROLES, ids=lambda r: str(r))
-def test_who_may_do_what_in_each_step(step, role):
-    meeting = fake_meeting(step)
+def test_who_may_do_what_in_each_step(step, role, chair):
+    meeting = fake_meeting(step, facilitator=chair == F)
+    assert rules.chair_role(meeting) == chair
     item = table_item(meeting)
     for action in rules.ACTIONS:
-        expected = role in EXPECTED[step].get(action, set())
+        expected = role in expected_for(step, chair).get(action, set())
         needs_item = action in {
             "set_current",
             "ask_question",
@@ -167,18 +194,20 @@ def test_who_may_do_what_in_each_step(step, role):
         )
 
 
+@pytest.mark.parametrize("chair", [F, HA], ids=["facilitator_chairs", "head_a_chairs"])
 @pytest.mark.parametrize("step", rules.STEP_ORDER)
-def test_a_refusal_out_of_step_is_409_and_by_the_wrong_person_403(step):
-    meeting = fake_meeting(step)
-    for action, allowed_roles in EXPECTED[step].items():
+def test_a_refusal_out_of_step_is_409_and_by_the_wrong_person_403(step, chair):
+    meeting = fake_meeting(step, facilitator=chair == F)
+    expected = expected_for(step, chair)
+    for action, allowed_roles in expected.items():
         for role in set(ALL_ROLES) - allowed_roles:
             with pytest.raises(RuleError) as refusal:
                 rules.check(meeting, role, action, table_item(meeting))
             assert refusal.value.status == 403
             assert refusal.value.message
-    for action in set(rules.ACTIONS) - set(EXPECTED[step]):
+    for action in set(rules.ACTIONS) - set(expected):
         with pytest.raises(RuleError) as refusal:
-            rules.check(meeting, F, action, table_item(meeting))
+            rules.check(meeting, chair, action, table_item(meeting))
         assert refusal.value.status in (403, 409)
 
 

@@ -156,7 +156,7 @@ def canonical_content(version: SLAVersion) -> dict[str, Any]:
             "id": meeting.pk,
             "department_a": meeting.department_a.name,
             "department_b": meeting.department_b.name,
-            "facilitator": _name(meeting.facilitator),
+            "facilitator": _name(meeting.facilitator) if meeting.facilitator_id else "",
             "closed_at": meeting.closed_at.isoformat() if meeting.closed_at else None,
         },
         "services": services,

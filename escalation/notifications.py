@@ -16,6 +16,22 @@ def _link(escalation: Escalation, name: str = "escalation:detail") -> str:
     return base + reverse(name, args=[escalation.pk])
 
 
+def _proposer(escalation: Escalation) -> list:
+    """Whoever proposes the arbiter: the facilitator, or the calling head without one."""
+    meeting = escalation.meeting
+    if meeting.has_facilitator:
+        return [meeting.facilitator]
+    head = meeting.department_a.head
+    return [head] if head is not None else []
+
+
+def _chair_words(escalation: Escalation) -> str:
+    meeting = escalation.meeting
+    if meeting.has_facilitator:
+        return f"The facilitator, {meeting.facilitator.get_full_name()},"
+    return f"The head of {meeting.department_a}, who chaired the meeting,"
+
+
 def _heads(escalation: Escalation) -> list:
     meeting = escalation.meeting
     return [h for h in (meeting.department_a.head, meeting.department_b.head) if h is not None]
@@ -46,10 +62,10 @@ def opened(escalation_id: int) -> None:
         f"Escalated: “{escalation.item.service}”",
         f"The request “{escalation.item.service}” in the exchange between "
         f"{meeting.department_a} and {meeting.department_b} has been escalated to an arbiter.\n\n"
-        f"The facilitator, {meeting.facilitator.get_full_name()}, will propose an arbiter; "
+        f"{_chair_words(escalation)} will propose an arbiter; "
         f"both heads then accept the choice and agree to be bound by the outcome.\n\n"
         f"{_link(escalation)}",
-        [meeting.facilitator, *_heads(escalation)],
+        list(dict.fromkeys([*_proposer(escalation), *_heads(escalation)])),
     )
 
 
@@ -76,7 +92,7 @@ def arbiter_objected(escalation_id: int, response_id: int, reason: str) -> None:
         f"Objection to the arbiter for “{escalation.item.service}”",
         f"A head objected to the proposed arbiter: {reason}\n\nPlease propose another:\n"
         f"{_link(escalation, 'escalation:propose')}",
-        [escalation.meeting.facilitator],
+        _proposer(escalation),
     )
 
 
@@ -117,7 +133,6 @@ def consents_complete(escalation_id: int) -> None:
 def outcome_recorded(escalation_id: int) -> None:
     escalation = _load(escalation_id)
     outcome = escalation.outcome
-    meeting = escalation.meeting
     _send(
         escalation,
         "outcome",
@@ -125,5 +140,5 @@ def outcome_recorded(escalation_id: int) -> None:
         f"{outcome.get_kind_display()}.\n\nTerms: {outcome.terms_text}\n\n"
         f"Reasoning: {outcome.reasoning}\n\nThe outcome goes into the service level agreement."
         f"\n\n{_link(escalation)}",
-        [meeting.facilitator, *_heads(escalation), escalation.arbiter],
+        list(dict.fromkeys([*_proposer(escalation), *_heads(escalation), escalation.arbiter])),
     )

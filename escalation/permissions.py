@@ -33,6 +33,15 @@ def is_the_facilitator(user: AbstractBaseUser, escalation: Escalation) -> bool:
     return user.is_authenticated and escalation.meeting.facilitator_id == user.pk
 
 
+def proposes_arbiter(user: AbstractBaseUser, escalation: Escalation) -> bool:
+    """Whoever chaired the meeting proposes the arbiter: its facilitator, or, where there
+    was none, the head of the department that called it."""
+    meeting = escalation.meeting
+    if meeting.has_facilitator:
+        return is_the_facilitator(user, escalation)
+    return user.is_authenticated and org.is_head_of(user, meeting.department_a)
+
+
 def headed_department(user: AbstractBaseUser, escalation: Escalation) -> Department | None:
     """The department (of the two) that ``user`` heads, if any."""
     for department in departments_of(escalation):

@@ -101,7 +101,7 @@ def action_for(user: AbstractBaseUser, escalation: Escalation) -> str:
     """What ``user`` has to do on ``escalation`` now, in a few words; "" when nothing."""
     state = escalation.state
     if state == State.AWAITING_PROPOSAL:
-        return "Propose an arbiter" if esc_permissions.is_the_facilitator(user, escalation) else ""
+        return "Propose an arbiter" if esc_permissions.proposes_arbiter(user, escalation) else ""
     if state == State.WITH_ARBITER:
         return (
             "Help the two sides, then record the outcome"

@@ -77,8 +77,8 @@ def escalation_propose_arbiter(
 ) -> ArbiterProposal:
     """The facilitator proposes an arbiter from neither department, with the role to arbitrate."""
     escalation = _lock(escalation)
-    if not esc_permissions.is_the_facilitator(by, escalation):
-        raise EscalationRefused("Only the meeting's facilitator proposes the arbiter.", status=403)
+    if not esc_permissions.proposes_arbiter(by, escalation):
+        raise EscalationRefused("Only the meeting's chair proposes the arbiter.", status=403)
     if escalation.state != State.AWAITING_PROPOSAL:
         raise EscalationRefused(
             "An arbiter has already been proposed; the heads are considering the choice."

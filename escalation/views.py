@@ -42,7 +42,7 @@ def get_escalation_for(user, pk: int) -> Escalation:
 def _roles(user, escalation: Escalation) -> dict[str, Any]:
     return {
         "is_arbiter": esc_permissions.is_the_arbiter(user, escalation),
-        "is_facilitator": esc_permissions.is_the_facilitator(user, escalation),
+        "is_facilitator": esc_permissions.proposes_arbiter(user, escalation),
         "headed_department": esc_permissions.headed_department(user, escalation),
         "action_label": selectors.action_for(user, escalation),
     }
@@ -165,8 +165,8 @@ def _workspace(
 def escalation_propose(request: HttpRequest, pk: int) -> HttpResponse:
     """The facilitator proposes an arbiter; both heads then accept the choice or object."""
     escalation = get_escalation_for(request.user, pk)
-    if not esc_permissions.is_the_facilitator(request.user, escalation):
-        raise PermissionDenied("Only the meeting's facilitator proposes the arbiter.")
+    if not esc_permissions.proposes_arbiter(request.user, escalation):
+        raise PermissionDenied("Only the meeting's chair proposes the arbiter.")
     form = ProposeArbiterForm(request.POST or None, escalation=escalation)
     context: dict[str, Any] = {"escalation": escalation, "item": escalation.item, "form": form}
     if request.method == "GET":

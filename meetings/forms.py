@@ -231,7 +231,8 @@ class NeedListSettingsForm(forms.Form):
     flagged_difficult = forms.BooleanField(
         required=False,
         label="This meeting is likely to be difficult",
-        help_text="The facilitator is told, so they can prepare to keep order.",
+        help_text="The meeting then opens only once an impartial facilitator has accepted "
+        "to chair it, and the facilitator is told, so they can prepare to keep order.",
     )
     difficulty_note = forms.CharField(
         required=False,

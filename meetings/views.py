@@ -329,7 +329,7 @@ def need_list_ready(request: HttpRequest, pk: int, list_pk: int) -> HttpResponse
     def action(need_list: NeedList) -> None:
         services.need_list_set_ready(need_list=need_list, by=request.user, ready=ready)
 
-    done = "Marked ready. The facilitator can see it." if ready else "No longer marked ready."
+    done = "Marked ready. The chair can see it." if ready else "No longer marked ready."
     return _need_list_action(request, pk, list_pk, action, done)
 
 

@@ -44,7 +44,12 @@ def can_open_review(user: AbstractBaseUser, sla: SLA) -> bool:
 
 
 def can_request_review(user: AbstractBaseUser, sla: SLA) -> bool:
-    return agreement_permissions.department_headed_in(user, sla) is not None
+    """A head asks the facilitator of the agreement's exchange (without one, a head calls
+    a new exchange instead)."""
+    return (
+        sla.meeting.facilitator_id is not None
+        and agreement_permissions.department_headed_in(user, sla) is not None
+    )
 
 
 def open_review(sla: SLA) -> Meeting | None:

@@ -61,7 +61,7 @@ def test_head_builds_reorders_and_marks_ready_and_the_other_head_cannot_see_it(
     assert titles(page) == [NEEDS[0][0], NEEDS[2][0], NEEDS[1][0]]
 
     page.get_by_role("button", name="Mark the list ready").click()
-    expect(page.locator("#workspace")).to_contain_text("Marked ready. The facilitator can see it.")
+    expect(page.locator("#workspace")).to_contain_text("Marked ready. The chair can see it.")
     expect(page.locator("#workspace .badge--good")).to_contain_text("Ready since")
     expect(page.get_by_role("button", name="Add request")).to_have_count(0)
     audit(page)

@@ -591,7 +591,7 @@ def test_marking_ready_and_taking_it_back(as_user, org, finance_list) -> None:
     response = client.post(url("need_list_ready", finance_list), {"ready": "1"}, headers=HX)
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Marked ready. The facilitator can see it." in html
+    assert "Marked ready. The chair can see it." in html
     assert "Ready since" in html
     assert "Take back ‘ready’" in html
     assert "Add a request" not in html  # a ready list is not edited
@@ -635,7 +635,7 @@ def test_marking_ready_without_javascript_redirects_with_a_message(
         url("need_list_ready", finance_list), {"ready": "1"}, follow=True
     )
 
-    assert "Marked ready. The facilitator can see it." in response.content.decode()
+    assert "Marked ready. The chair can see it." in response.content.decode()
 
 
 @pytest.mark.parametrize("username", ["fergus", "sam", "priya"])

@@ -24,6 +24,13 @@ def prepare(meeting: Meeting, org, a_needs=A_NEEDS, b_needs=B_NEEDS) -> None:
     services.need_list_set_ready(need_list=list_b, by=head_b, ready=True)
 
 
+def chair_of(meeting: Meeting):
+    """The person who chairs: the facilitator, or the head of A (``rules.chair_role``)."""
+    if rules.chair_role(meeting) == rules.Role.FACILITATOR:
+        return meeting.facilitator
+    return meeting.department_a.head
+
+
 def items_of(meeting: Meeting, department) -> list[NeedItem]:
     return list(
         NeedItem.objects.filter(need_list__meeting=meeting, need_list__department=department)
@@ -42,7 +49,7 @@ def finish_step(meeting: Meeting) -> None:
     elif step in rules.PRESENTING:
         side = rules.PRESENTING[step]
         for item in items_of(meeting, rules.department_of(meeting, side)):
-            services.meeting_set_current(meeting=meeting, by=meeting.facilitator, item_id=item.pk)
+            services.meeting_set_current(meeting=meeting, by=chair_of(meeting), item_id=item.pk)
     elif step in rules.SUMMARISING:
         summariser = rules.SUMMARISING[step]
         presenter = rules.other(summariser)
@@ -70,10 +77,10 @@ def drive_to(meeting: Meeting, org, step: str) -> Meeting:
         prepare(meeting, org)
     while meeting.step != step:
         if meeting.step == Step.CLOSING:
-            services.meeting_close(meeting=meeting, by=meeting.facilitator)
+            services.meeting_close(meeting=meeting, by=chair_of(meeting))
         else:
             if meeting.step != Step.PREPARATION:
                 finish_step(meeting)
-            services.meeting_advance(meeting=meeting, by=meeting.facilitator)
+            services.meeting_advance(meeting=meeting, by=chair_of(meeting))
         meeting.refresh_from_db()
     return meeting

@@ -352,10 +352,13 @@ def exit_blockers(
                 f"The time is not agreed yet: {waiting} has still to accept it or propose another."
             )
         if needs_facilitator(meeting) and not meeting.has_facilitator:
+            who = (
+                "a facilitator must be invited and accept"
+                if meeting.facilitator_id is None
+                else "the invited facilitator must accept"
+            )
             missing.append(
-                "The meeting was flagged as likely to be difficult: a facilitator must be "
-                + ("invited and " if meeting.facilitator_id is None else "")
-                + "accept before it can open."
+                f"The meeting was flagged as likely to be difficult: {who} before it can open."
             )
         for need_list in meeting.need_lists.all():
             if not need_list.is_ready:

@@ -11,7 +11,9 @@ head_a        Fiona, head of Finance (A, calls every exchange)
 member_a      Fergus, a member of Finance
 head_b        Samira, head of Sales (B)
 member_b      Sean, a member of Sales
-chair         Priya, the facilitator of every exchange
+chair         Priya, the facilitator of every exchange but the one called by a head
+              (state "called": Fiona called it, no facilitator, the time still proposed;
+              Fiona chairs it and must still not read Sales' list)
 arbiter_in    Arthur, the chosen arbiter of the escalated request
 arbiter_out   Aria, an arbiter of nothing here
 manager_in    Margaret, a manager whose remit is Finance
@@ -73,7 +75,7 @@ STEPS = [
     Step.CLOSING,
     Step.CLOSED,
 ]
-STATES = [str(s) for s in STEPS] + ["escalated", "signed", "superseded"]
+STATES = [str(s) for s in STEPS] + ["escalated", "signed", "superseded", "called"]
 
 SIDE_A = frozenset({"head_a", "member_a"})
 SIDE_B = frozenset({"head_b", "member_b"})
@@ -211,7 +213,10 @@ def _people() -> dict[str, Any]:
     return p
 
 
-def _prepare(meeting: Meeting, people: dict, canaries: Canaries, final: str) -> None:
+def _prepare(
+    meeting: Meeting, people: dict, canaries: Canaries, final: str, label: str = ""
+) -> None:
+    label = label or final
     lists = {
         "a": meeting.need_lists.get(department=meeting.department_a),
         "b": meeting.need_lists.get(department=meeting.department_b),
@@ -223,16 +228,16 @@ def _prepare(meeting: Meeting, people: dict, canaries: Canaries, final: str) -> 
             if _presented_by_the_end(final, side, index):
                 data = _plain(side, index)
             else:
-                data = _text_fields(canaries, readers[side], f"{final}.{side}{index}")
+                data = _text_fields(canaries, readers[side], f"{label}.{side}{index}")
             services.need_item_add(need_list=lists[side], by=heads[side], data=data)
         # Added, edited, then removed before the meeting: never presented, so its
         # record lines stay private to the department for good.
         # (Only its name is in the record: the other fields are nowhere to be read.)
         first = _plain(side, 9) | {
-            "service": canaries.new(readers[side], f"{final}.{side}.removed.service")
+            "service": canaries.new(readers[side], f"{label}.{side}.removed.service")
         }
         removed = services.need_item_add(need_list=lists[side], by=heads[side], data=first)
-        edited = first | {"service": canaries.new(readers[side], f"{final}.{side}.edited.service")}
+        edited = first | {"service": canaries.new(readers[side], f"{label}.{side}.edited.service")}
         removed = services.need_item_update(item=removed, by=heads[side], data=edited, version=1)
         services.need_item_move(item=removed, by=heads[side], offset=-1)
         services.need_item_remove(item=removed, by=heads[side])
@@ -246,7 +251,7 @@ def _prepare(meeting: Meeting, people: dict, canaries: Canaries, final: str) -> 
         difficulty_note="Tense last time "
         + canaries.new(
             frozenset({"head_a", "chair"}),
-            f"{final}.difficulty_note",
+            f"{label}.difficulty_note",
             shown=final == Step.PREPARATION,
         ),
     )
@@ -392,6 +397,34 @@ def build_world() -> World:
     canaries = Canaries()
     states: dict[str, State] = {}
     for name in STATES:
+        if name == "called":
+            meeting = services.meeting_call(
+                by=people["head_a"],
+                department_a=people["_finance"],
+                department_b=people["_sales"],
+                scheduled_for=timezone.now() + dt.timedelta(days=7),
+                place="Board room",
+                title=f"Exchange in state {name}",
+            )
+            _prepare(meeting, people, canaries, Step.PREPARATION, label=name)
+            states[name] = State(
+                name=name,
+                meeting=Meeting.objects.select_related(
+                    "department_a", "department_b", "facilitator"
+                ).get(pk=meeting.pk),
+                list_a=meeting.need_lists.get(department=meeting.department_a),
+                list_b=meeting.need_lists.get(department=meeting.department_b),
+                items={
+                    side: meeting.need_lists.get(department=department)
+                    .items.order_by("position")
+                    .last()
+                    for side, department in (
+                        ("a", meeting.department_a),
+                        ("b", meeting.department_b),
+                    )
+                },
+            )
+            continue
         meeting = make_meeting(
             department_a=people["_finance"],
             department_b=people["_sales"],

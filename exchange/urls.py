@@ -19,6 +19,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/emails/", include("notifications.urls")),
     path("exchanges/", include("meetings.urls")),
     path("escalations/", include("escalation.urls")),
     path("agreements/", include("agreements.urls")),

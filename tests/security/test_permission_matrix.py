@@ -206,6 +206,7 @@ EXPECT: dict[str, Expect] = {
     "logout": lambda cell: 405,  # signing out is a POST
     "password_change": everyone(200),
     "password_change_done": everyone(200),
+    "notifications:preferences": everyone(200),  # always one's own
     "meetings:list": everyone(200),
     "meetings:schedule": login_first(lambda c: 200 if c.who in MANAGERS | {"chair"} else 403),
     "meetings:detail": login_first(meeting_page),

@@ -38,6 +38,13 @@ from organisation.people import display_name
 
 logger = logging.getLogger(__name__)
 REVIEW_AFTER = dt.timedelta(days=365)
+
+
+def review_after(start: dt.date) -> dt.date:
+    """The default review date, a year after the start (never past the calendar's end)."""
+    return start + REVIEW_AFTER if start <= dt.date.max - REVIEW_AFTER else dt.date.max
+
+
 MEASURE_FIELDS = [
     "measure_what",
     "measure_kind",
@@ -202,7 +209,7 @@ def _service_from_item(version: SLAVersion, meeting: Meeting, item: NeedItem, po
         milestones=item.agreed_milestones,
         **item.measure_values(),
         start_date=start,
-        review_date=(start + REVIEW_AFTER) if start else None,
+        review_date=review_after(start) if start else None,
         origin=item.agreed_origin or Origin.YES,
     )
 
@@ -698,7 +705,7 @@ def sla_apply_escalation_outcome(
         target.service, target.level = service.strip(), level.strip()
         target.start_date, target.origin = start_date, Origin.ARBITER
         if start_date and (target.review_date is None or target.review_date < start_date):
-            target.review_date = start_date + REVIEW_AFTER
+            target.review_date = review_after(start_date)
         target.full_clean()
         target.save()
         description = f"The arbiter's outcome on “{item.service}” was added: {target.service}."

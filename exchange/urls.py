@@ -29,4 +29,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "exchange.errors.bad_request"
 handler403 = "exchange.errors.permission_denied"

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
+from meetings import limits
 from meetings.measures import MAX_FIGURE, Direction, Frequency, Kind, Measure, TimeUnit
 from meetings.models import MAX_MONEY, Move, NeedItem
 from organisation.models import Department, OrgRole
@@ -42,16 +42,16 @@ class ScheduleForm(forms.Form):
         self.fields["facilitator"].label_from_instance = display_name
 
     def clean_place(self) -> str:
-        place = self.cleaned_data["place"].strip()
+        place = limits.one_line(self.cleaned_data["place"])
         if not place:
             raise forms.ValidationError("Say where the exchange happens: a room or a link.")
         return place
 
+    def clean_title(self) -> str:
+        return limits.one_line(self.cleaned_data["title"])
+
     def clean_scheduled_for(self) -> dt.datetime:
-        when = self.cleaned_data["scheduled_for"]
-        if when < timezone.now() - dt.timedelta(hours=1):
-            raise forms.ValidationError("Choose a date and time in the future.")
-        return when
+        return limits.check_meeting_time(self.cleaned_data["scheduled_for"])
 
     def clean(self):
         cleaned = super().clean()
@@ -238,6 +238,9 @@ class YesForm(MeasureForm):
         max_length=2000,
     )
 
+    def clean_start_date(self) -> dt.date:
+        return limits.check_start_date(self.cleaned_data["start_date"])
+
 
 class CounterForm(MeasureForm):
     service = forms.CharField(label="Service we can offer instead", max_length=300)
@@ -249,6 +252,9 @@ class CounterForm(MeasureForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
     )
+
+    def clean_start_date(self) -> dt.date:
+        return limits.check_start_date(self.cleaned_data["start_date"])
 
     def clean(self):
         cleaned = super().clean()

@@ -42,6 +42,8 @@ class Meeting(models.Model):
     )
     scheduled_for = models.DateTimeField()
     place = models.CharField(max_length=300, help_text="A room, or a link to a video call.")
+    # The day both need lists should be ready; the heads are reminded before it.
+    needs_due = models.DateField("need lists due", null=True, blank=True)
     step = models.CharField(max_length=20, choices=Step.choices, default=Step.PREPARATION)
     current_item = models.ForeignKey(
         "NeedItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

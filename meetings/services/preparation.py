@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from meetings import permissions, rules
+from meetings import notices, permissions, rules
 from meetings.models import Meeting, NeedItem, NeedList, Step
 from meetings.rules import RuleError
 from meetings.services.base import StaleEdit, _lock, _record, _role
@@ -38,6 +38,7 @@ def meeting_schedule(
     place: str,
     title: str = "",
     review_of: Meeting | None = None,
+    needs_due: dt.date | None = None,
 ) -> Meeting:
     if not permissions.can_schedule_exchange(by):
         raise RuleError("Only a facilitator or a manager can schedule an exchange.", status=403)
@@ -54,8 +55,14 @@ def meeting_schedule(
         raise ScheduleError(
             "The facilitator must be impartial: choose someone outside both departments."
         )
+    meeting_day = timezone.localdate(scheduled_for)
+    if needs_due is None:
+        needs_due = max(meeting_day - dt.timedelta(days=1), timezone.localdate())
+    elif needs_due > meeting_day:
+        raise ScheduleError("The need lists must be due on or before the day of the meeting.")
     meeting = Meeting(
         title=title.strip(),
+        needs_due=needs_due,
         department_a=department_a,
         department_b=department_b,
         facilitator=facilitator,
@@ -78,6 +85,7 @@ def meeting_schedule(
         ),
         after={"scheduled_for": scheduled_for.isoformat(), "place": meeting.place},
     )
+    notices.invited(meeting)
     return meeting
 
 
@@ -307,6 +315,8 @@ def need_list_set_ready(*, need_list: NeedList, by: AbstractBaseUser, ready: boo
             else f"{display_name(by)} took back ‘ready’ on {possessive(need_list.department.name)} need list."
         ),
     )
+    if ready:
+        notices.list_ready(need_list)
     return need_list
 
 

@@ -19,7 +19,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from agreements import permissions, selectors, signals
+from agreements import notices, permissions, selectors, signals
 from agreements.models import (
     SLA,
     Change,
@@ -255,6 +255,7 @@ def sla_draft_from_meeting(*, meeting: Meeting, by: AbstractBaseUser | None) -> 
             f"service{'s' if position != 1 else ''}."
         ),
     )
+    notices.ready_to_sign(version)
     return sla
 
 
@@ -288,6 +289,7 @@ def _draft_review_version(sla: SLA, *, meeting: Meeting, by: AbstractBaseUser | 
         after={"exchange": meeting.pk},
     )
     _clear_signatures(version, by=by, why="the review exchange closed")
+    notices.ready_to_sign(version)
     return sla
 
 
@@ -586,6 +588,7 @@ def sla_sign(
     else:
         version.status = VersionStatus.AWAITING
         version.save(update_fields=["status"])
+        notices.awaiting_signature(version, signed_for=department, by=by)
     return signature
 
 
@@ -749,4 +752,5 @@ def sla_pdf_store(*, version: SLAVersion, pdf: bytes) -> SLAVersion:
         description="The signed PDF was produced and sealed.",
         after={"pdf_sha256": version.pdf_sha256},
     )
+    notices.signed(version)
     return version

@@ -769,6 +769,14 @@ def _timebox(r: HttpRequest, m: Meeting) -> str:
     return f"Time box set: {minutes} minutes."
 
 
+def _remind(r: HttpRequest, m: Meeting) -> str:
+    try:
+        need_list_id = int(r.POST.get("list", ""))
+    except ValueError:
+        raise RuleError("Choose whose need list to remind.", status=400) from None
+    return services.need_list_remind(meeting=m, by=r.user, need_list_id=need_list_id)
+
+
 def _escalate(r: HttpRequest, m: Meeting) -> str:
     note = r.POST.get("text", "")[:2000]
     services.item_escalate(meeting=m, by=r.user, item_id=_item_id(r), note=note)
@@ -792,6 +800,7 @@ ACTIONS: dict[str, Callable[[HttpRequest, Meeting], str]] = {
     "escalate": _escalate,
     "ready": _ready,
     "timebox": _timebox,
+    "remind": _remind,
 } | {
     f"move_{kind}": (lambda r, m, _kind=kind: _act_negotiate(r, m, _kind))
     for kind in Move.Kind.values

@@ -9,6 +9,7 @@ whose task was lost.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -100,6 +101,17 @@ def notice_send(
         # robust: the change has committed; if enqueueing fails, the sweep delivers later.
         transaction.on_commit(lambda: tasks.enqueue_deliveries(ids), robust=True)
     return queued
+
+
+def last_queued_at(*, key_prefix: str, recipient: AbstractBaseUser) -> dt.datetime | None:
+    """When a notice whose key starts with ``key_prefix`` was last queued for ``recipient``
+    (for rate limits on notices a person asks for, such as a reminder)."""
+    return (
+        Outbox.objects.filter(key__startswith=key_prefix, recipient=recipient)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
 
 
 def turned_off(user: AbstractBaseUser) -> set[str]:

@@ -16,6 +16,7 @@ from meetings.models import Meeting, NeedItem, NeedList, Step
 from meetings.rules import RuleError
 from meetings.services.base import StaleEdit, _lock, _record, _role
 from meetings.words import possessive
+from notifications.services import last_queued_at, notice_key
 from organisation import permissions as org
 from organisation.models import Department
 from organisation.people import display_name
@@ -318,6 +319,51 @@ def need_list_set_ready(*, need_list: NeedList, by: AbstractBaseUser, ready: boo
     if ready:
         notices.list_ready(need_list)
     return need_list
+
+
+REMIND_EVERY = dt.timedelta(hours=1)
+
+
+@transaction.atomic
+def need_list_remind(*, meeting: Meeting, by: AbstractBaseUser, need_list_id: int) -> str:
+    """The chair reminds a head whose list is not ready, at most once an hour.
+
+    Returns what the chair is told; refuses (``RuleError``) anyone else, outside
+    preparation, a ready list, or a reminder within the hour.
+    """
+    meeting = _lock(meeting.pk)
+    if not permissions.is_chair(_role(by, meeting), meeting):
+        raise RuleError("Only the chair can remind the heads.", status=403)
+    if meeting.step != Step.PREPARATION:
+        raise RuleError("Need lists can be reminded only during preparation.", status=409)
+    need_list = (
+        NeedList.objects.select_related("department", "meeting").filter(
+            pk=need_list_id, meeting=meeting
+        )
+    ).first()
+    if need_list is None:
+        raise RuleError("That need list is not part of this exchange.", status=409)
+    head = need_list.department.head
+    if need_list.is_ready:
+        raise RuleError(f"{need_list.department.name}'s list is already marked ready.")
+    if head is None:
+        raise RuleError(f"{need_list.department.name} has no head to remind.")
+    prefix = notice_key("need-list-nudge", need_list.pk) + ":"
+    last = last_queued_at(key_prefix=prefix, recipient=head)
+    now = timezone.now()
+    if last is not None and now - last < REMIND_EVERY:
+        again = timezone.localtime(last + REMIND_EVERY)
+        raise RuleError(
+            f"{display_name(head)} was reminded at {timezone.localtime(last):%H:%M}. You can "
+            f"remind them again from {again:%H:%M}.",
+            status=429,
+        )
+    if not notices.need_list_nudge(need_list, by=by, key=prefix + now.isoformat()):
+        return (
+            f"No email was sent: {display_name(head)} has turned these reminders off. "
+            "Their home page still shows the list to prepare."
+        )
+    return f"Reminder sent to {display_name(head)}."
 
 
 @transaction.atomic

@@ -65,6 +65,23 @@ def awaiting_signature(version: SLAVersion, *, signed_for: Department, by: Abstr
     )
 
 
+def sign_nudge(
+    version: SLAVersion, *, department: Department, by: AbstractBaseUser, key: str
+) -> list:
+    """The chair's reminder to a head who has not signed yet."""
+    return notice_send(
+        to=department.head,
+        subject=f"Reminder: please sign the agreement between {_parties(version)}",
+        body=(
+            f"{display_name(by)}, who chaired the exchange, asks you to read version "
+            f"{version.number} of the agreement between {_parties(version)}, complete anything "
+            f"it says is missing, and sign for {department.name}:\n{_version_link(version)}"
+        ),
+        key=key,
+        kind=kinds.AGREEMENT,
+    )
+
+
 def may_download(version: SLAVersion) -> list[AbstractBaseUser]:
     """Everyone ``permissions.can_download_pdf`` lets download the agreement's PDF."""
     sla = version.sla

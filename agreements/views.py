@@ -92,6 +92,10 @@ def _detail_context(request: HttpRequest, version: SLAVersion, **extra: Any) -> 
         else None,
         "content_sha256": services.content_sha256(version),
         "can_view_minutes": meeting_permissions.can_view_meeting(user, meeting),
+        "to_remind": services.unsigned_departments(version)
+        if version.number == max(v.number for v in sla.versions.all())
+        and services.may_remind_signers(user, version)
+        else [],
     }
     context.setdefault("sign_form", SignForm(initial={"content_sha256": context["content_sha256"]}))
     context.setdefault("amend_form", AmendForm())
@@ -182,6 +186,26 @@ def sign(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         )
     else:
         messages.success(request, "You signed. The agreement now waits for the other head.")
+    return redirect(permissions.version_url(version))
+
+
+@login_required
+@require_POST
+def remind(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """The chair reminds a head who has not signed (the service checks who and how often)."""
+    version = get_version_for(request.user, pk, number)
+    try:
+        department_id = int(request.POST.get("department", ""))
+    except ValueError:
+        department_id = 0
+    try:
+        notice = services.sla_remind_signer(
+            version=version, by=request.user, department_id=department_id
+        )
+    except AgreementError as refusal:
+        context = _detail_context(request, version, remind_error=refusal.message)
+        return render(request, "agreements/sla_detail.html", context, status=refusal.status)
+    messages.success(request, notice)
     return redirect(permissions.version_url(version))
 
 

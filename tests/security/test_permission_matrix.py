@@ -236,6 +236,7 @@ EXPECT: dict[str, Expect] = {
     "agreements:amend": login_first(lambda c: 405),
     "agreements:version": login_first(agreement_page),
     "agreements:sign": login_first(lambda c: 405),
+    "agreements:remind": login_first(lambda c: 405),  # the chair reminds by POST
     "agreements:pdf": login_first(agreement_pdf),
     "agreements:service_edit": login_first(service_edit),
     "monitoring:calendar": everyone(200),

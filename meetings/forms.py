@@ -31,6 +31,13 @@ class ScheduleForm(forms.Form):
     )
     place = forms.CharField(label="Place or link", max_length=300)
     title = forms.CharField(label="Title", max_length=200, required=False)
+    needs_due = forms.DateField(
+        label="Need lists due by",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="The heads are reminded two days before. If left empty: the day before the "
+        "exchange.",
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -52,6 +59,12 @@ class ScheduleForm(forms.Form):
 
     def clean_scheduled_for(self) -> dt.datetime:
         return limits.check_meeting_time(self.cleaned_data["scheduled_for"])
+
+    def clean_needs_due(self) -> dt.date | None:
+        due = self.cleaned_data["needs_due"]
+        if due is not None and due < timezone.localdate():
+            raise forms.ValidationError("Choose a day from today onwards.")
+        return due
 
     def clean(self):
         cleaned = super().clean()

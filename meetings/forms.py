@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from meetings import limits
 from meetings.measures import MAX_FIGURE, Direction, Frequency, Kind, Measure, TimeUnit

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from meetings import services
 from meetings.models import Step
 from notifications.models import Outbox
 from notifications.services import preferences_set
@@ -28,8 +29,7 @@ def remind(client, meeting, need_list, **extra):
 def test_the_chair_sees_the_button_only_for_lists_not_ready(as_user, meeting, org):
     finance = meeting.need_lists.get(department=org.finance)
     make_item(finance)
-    finance.ready_at = timezone.now()
-    finance.save()
+    services.need_list_set_ready(need_list=finance, by=org.fiona, ready=True)
     page = as_user(org.priya).get(reverse("meetings:detail", args=[meeting.pk])).readable
     assert page.count("Remind the head") == 1
     heads_page = as_user(org.fiona).get(reverse("meetings:detail", args=[meeting.pk])).readable
@@ -73,17 +73,16 @@ def test_after_an_hour_the_chair_may_remind_again(as_user, meeting, org, sales_l
 def test_no_one_but_the_chair_may_remind(as_user, meeting, org, sales_list, who):
     response = remind(as_user(getattr(org, who)), meeting, sales_list)
     assert response.status_code == 403
-    assert not Outbox.objects.exists()
+    assert not Outbox.objects.filter(key__startswith="need-list-nudge").exists()
 
 
 def test_a_ready_list_is_not_reminded(as_user, meeting, org, sales_list):
     make_item(sales_list)
-    sales_list.ready_at = timezone.now()
-    sales_list.save()
+    services.need_list_set_ready(need_list=sales_list, by=org.sam, ready=True)
     response = remind(as_user(org.priya), meeting, sales_list)
     assert response.status_code == 409
     assert "Sales's list is already marked ready." in response.readable
-    assert not Outbox.objects.exists()
+    assert not Outbox.objects.filter(key__startswith="need-list-nudge").exists()
 
 
 def test_no_reminder_once_the_meeting_has_opened(as_user, meeting, org, sales_list):
@@ -91,7 +90,7 @@ def test_no_reminder_once_the_meeting_has_opened(as_user, meeting, org, sales_li
     meeting.save()
     response = remind(as_user(org.priya), meeting, sales_list)
     assert response.status_code == 409
-    assert not Outbox.objects.exists()
+    assert not Outbox.objects.filter(key__startswith="need-list-nudge").exists()
 
 
 def test_a_list_of_another_exchange_or_nonsense_is_refused(as_user, meeting, org, sales_list):

@@ -4,6 +4,7 @@ from django import forms
 
 from agreements.models import SLAService, SLAVersion
 from agreements.services import EDITABLE_FIELDS
+from meetings import limits
 
 MAX_UPLOAD = 20 * 1024 * 1024
 MEASURE_HELP = {
@@ -58,6 +59,8 @@ class ServiceDetailsForm(forms.ModelForm):
             raise forms.ValidationError(
                 f"The review comes after the service starts ({start:%-d %B %Y})."
             )
+        if review_date:
+            limits.check_review_date(review_date, start)
         return review_date
 
 

@@ -1,9 +1,11 @@
 """Short-lived signed download links for sealed PDFs.
 
 The agreement page links to its PDF with a token that names the person and the
-version and expires after a few minutes. A download with a valid token needs no
-session lookup; the permission check still runs, fresh, for that person. This
-keeps downloads close to the cost of serving a static file.
+version and expires after a few minutes. The token is not a key: the download
+view honours it only in that person's own signed-in session, and refuses it in
+anyone else's (a forwarded link), so a link in an email or a chat gives nothing
+to whoever else holds it. The session and the permission are checked on every
+download, in three queries.
 """
 
 from __future__ import annotations

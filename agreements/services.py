@@ -19,7 +19,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from agreements import permissions, selectors, signals
+from agreements import notices, permissions, selectors, signals
 from agreements.models import (
     SLA,
     Change,
@@ -30,14 +30,23 @@ from agreements.models import (
     VersionStatus,
 )
 from escalation import selectors as escalation_selectors
+from meetings import permissions as meeting_permissions
 from meetings.models import ItemStatus, Meeting, NeedItem, Origin
 from meetings.rules import RuleError
 from meetings.words import possessive
-from notifications.services import notice_key, notice_send
+from notifications.services import last_queued_at, notice_key, notice_send
+from organisation.models import Department
 from organisation.people import display_name
 
 logger = logging.getLogger(__name__)
 REVIEW_AFTER = dt.timedelta(days=365)
+
+
+def review_after(start: dt.date) -> dt.date:
+    """The default review date, a year after the start (never past the calendar's end)."""
+    return start + REVIEW_AFTER if start <= dt.date.max - REVIEW_AFTER else dt.date.max
+
+
 MEASURE_FIELDS = [
     "measure_what",
     "measure_kind",
@@ -202,7 +211,7 @@ def _service_from_item(version: SLAVersion, meeting: Meeting, item: NeedItem, po
         milestones=item.agreed_milestones,
         **item.measure_values(),
         start_date=start,
-        review_date=(start + REVIEW_AFTER) if start else None,
+        review_date=review_after(start) if start else None,
         origin=item.agreed_origin or Origin.YES,
     )
 
@@ -248,6 +257,7 @@ def sla_draft_from_meeting(*, meeting: Meeting, by: AbstractBaseUser | None) -> 
             f"service{'s' if position != 1 else ''}."
         ),
     )
+    notices.ready_to_sign(version)
     return sla
 
 
@@ -281,6 +291,7 @@ def _draft_review_version(sla: SLA, *, meeting: Meeting, by: AbstractBaseUser | 
         after={"exchange": meeting.pk},
     )
     _clear_signatures(version, by=by, why="the review exchange closed")
+    notices.ready_to_sign(version)
     return sla
 
 
@@ -579,7 +590,56 @@ def sla_sign(
     else:
         version.status = VersionStatus.AWAITING
         version.save(update_fields=["status"])
+        notices.awaiting_signature(version, signed_for=department, by=by)
     return signature
+
+
+REMIND_EVERY = dt.timedelta(hours=1)
+
+
+def unsigned_departments(version: SLAVersion) -> list[Department]:
+    """The departments whose head has not signed ``version`` (while it can still be signed)."""
+    if version.status not in {VersionStatus.DRAFT, VersionStatus.AWAITING}:
+        return []
+    signed = set(version.signatures.values_list("department_id", flat=True))
+    return [d for d in version.sla.departments if d.pk not in signed]
+
+
+def may_remind_signers(user: AbstractBaseUser, version: SLAVersion) -> bool:
+    """The exchange's chair reminds the heads to sign (``meetings.permissions.is_chair``)."""
+    meeting = version.sla.meeting
+    return meeting_permissions.is_chair(meeting_permissions.meeting_role(user, meeting), meeting)
+
+
+@transaction.atomic
+def sla_remind_signer(*, version: SLAVersion, by: AbstractBaseUser, department_id: int) -> str:
+    """The chair reminds a head who has not signed, at most once an hour. Returns what the
+    chair is told; refuses anyone else, a signed version or a department that has signed."""
+    sla = _lock(version.sla_id)
+    version = SLAVersion.objects.select_related("sla__meeting").get(pk=version.pk)
+    if not may_remind_signers(by, version):
+        raise AgreementError("Only the chair of the exchange can remind the heads.", status=403)
+    if version.number != latest_version(sla).number:
+        raise AgreementError("Only the latest version can be signed.")
+    department = next((d for d in unsigned_departments(version) if d.pk == department_id), None)
+    if department is None:
+        raise AgreementError("That department has nothing to sign on this version.")
+    head = department.head
+    if head is None:
+        raise AgreementError(f"{department.name} has no head to remind.")
+    prefix = notice_key("agreement-nudge", version.pk, department.pk) + ":"
+    last = last_queued_at(key_prefix=prefix, recipient=head)
+    now = timezone.now()
+    if last is not None and now - last < REMIND_EVERY:
+        again = timezone.localtime(last + REMIND_EVERY)
+        raise AgreementError(
+            f"{_name(head)} was reminded at {timezone.localtime(last):%H:%M}. You can remind "
+            f"them again from {again:%H:%M}.",
+            status=429,
+        )
+    if not notices.sign_nudge(version, department=department, by=by, key=prefix + now.isoformat()):
+        return f"No email was sent: {_name(head)} has turned these emails off."
+    return f"Reminder sent to {_name(head)}."
 
 
 # --- amendments and escalation outcomes ------------------------------------------------
@@ -698,7 +758,7 @@ def sla_apply_escalation_outcome(
         target.service, target.level = service.strip(), level.strip()
         target.start_date, target.origin = start_date, Origin.ARBITER
         if start_date and (target.review_date is None or target.review_date < start_date):
-            target.review_date = start_date + REVIEW_AFTER
+            target.review_date = review_after(start_date)
         target.full_clean()
         target.save()
         description = f"The arbiter's outcome on “{item.service}” was added: {target.service}."
@@ -742,4 +802,5 @@ def sla_pdf_store(*, version: SLAVersion, pdf: bytes) -> SLAVersion:
         description="The signed PDF was produced and sealed.",
         after={"pdf_sha256": version.pdf_sha256},
     )
+    notices.signed(version)
     return version

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/amend/", views.amend, name="amend"),
     path("<int:pk>/v<int:number>/", views.sla_detail, name="version"),
     path("<int:pk>/v<int:number>/sign/", views.sign, name="sign"),
+    path("<int:pk>/v<int:number>/remind/", views.remind, name="remind"),
     path("<int:pk>/v<int:number>/standing/", views.status_rules, name="status_rules"),
     path("<int:pk>/v<int:number>/pdf/", views.pdf_download, name="pdf"),
     path(

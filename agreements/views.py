@@ -6,7 +6,7 @@ import hashlib
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
+from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,6 +27,7 @@ from agreements.models import SLA, SLAService, SLAVersion
 from agreements.services import AgreementError
 from meetings import permissions as meeting_permissions
 from meetings.models import Meeting
+from organisation.people import client_ip
 
 
 def get_sla_for(user, pk: int) -> SLA:
@@ -55,7 +56,7 @@ def get_version_for(user, pk: int, number: int | None = None) -> SLAVersion:
 
 
 def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    return client_ip(request)
 
 
 def _detail_context(request: HttpRequest, version: SLAVersion, **extra: Any) -> dict[str, Any]:
@@ -98,6 +99,10 @@ def _detail_context(request: HttpRequest, version: SLAVersion, **extra: Any) -> 
         "sign_waits_for": signer if incomplete else None,
         "content_sha256": services.content_sha256(version),
         "can_view_minutes": meeting_permissions.can_view_meeting(user, meeting),
+        "to_remind": services.unsigned_departments(version)
+        if version.number == max(v.number for v in sla.versions.all())
+        and services.may_remind_signers(user, version)
+        else [],
     }
     context.setdefault("sign_form", SignForm(initial={"content_sha256": context["content_sha256"]}))
     context.setdefault("amend_form", AmendForm())
@@ -149,6 +154,15 @@ def for_meeting(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     return redirect("agreements:detail", pk=get_sla_for(request.user, sla_id).pk)
 
 
+def _confirm_password(request: HttpRequest, password: str) -> None:
+    """The signer's password, checked the way signing in checks it, so that guesses count
+    towards the same lockout (django-axes): after too many, this person is locked out from
+    this address, and the lockout page answers instead of the agreement page."""
+    user = authenticate(request, username=request.user.get_username(), password=password)
+    if user is None or user.pk != request.user.pk:
+        raise services.WrongPassword()
+
+
 @login_required
 @require_POST
 def sign(request: HttpRequest, pk: int, number: int) -> HttpResponse:
@@ -158,6 +172,7 @@ def sign(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         context = _detail_context(request, version, sign_form=form)
         return render(request, "agreements/sla_detail.html", context, status=400)
     try:
+        _confirm_password(request, form.cleaned_data["password"])
         services.sla_sign(
             version=version,
             by=request.user,
@@ -178,6 +193,26 @@ def sign(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         )
     else:
         messages.success(request, "You signed. The agreement now waits for the other head.")
+    return redirect(permissions.version_url(version))
+
+
+@login_required
+@require_POST
+def remind(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """The chair reminds a head who has not signed (the service checks who and how often)."""
+    version = get_version_for(request.user, pk, number)
+    try:
+        department_id = int(request.POST.get("department", ""))
+    except ValueError:
+        department_id = 0
+    try:
+        notice = services.sla_remind_signer(
+            version=version, by=request.user, department_id=department_id
+        )
+    except AgreementError as refusal:
+        context = _detail_context(request, version, remind_error=refusal.message)
+        return render(request, "agreements/sla_detail.html", context, status=refusal.status)
+    messages.success(request, notice)
     return redirect(permissions.version_url(version))
 
 
@@ -294,18 +329,25 @@ def amend(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def pdf_download(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    """The stored sealed bytes. A signed link from the agreement page skips the session."""
-    token = request.GET.get("t", "")
-    user_id = links.user_id_for(token, pk, number) if token else None
-    if user_id is None:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        user_id = request.user.pk
-    version = selectors.version_for_download(user_id, pk, number)
-    if version is None or not version.visible:
-        user = (
-            request.user if request.user.pk == user_id else get_user_model().objects.get(pk=user_id)
+    """The stored sealed bytes, for a signed-in person who may see the agreement.
+
+    A link is never a key: the agreement page's link names the person it was made for
+    (``links``) and is honoured only in that person's own active session. Signed out
+    (or deactivated, which ends every session) leads to the login page; a link forwarded
+    to someone else is refused. Three queries: the session, the person, and the version
+    with the permission in one (``selectors.version_for_download``).
+    """
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    user = request.user
+    token = request.GET.get("t")
+    if token is not None and links.user_id_for(token, pk, number) not in (None, user.pk):
+        raise PermissionDenied(
+            "This download link was made for someone else. Open the agreement page to "
+            "download it as yourself, if it is yours to see."
         )
+    version = selectors.version_for_download(user.pk, pk, number)
+    if version is None or not version.visible:
         sla = get_sla_for(user, pk)  # 403 for others, 404 if there is no such agreement
         if version is None:
             raise Http404("No such version.")

@@ -11,7 +11,9 @@
   and permission, over WhiteNoise serving a static file of the same size, both
   from the app under uvicorn at 8 concurrent kept-alive connections, interleaved.
   ``pdf.download_vs_static_signed_link`` is the same for the short-lived link the
-  agreement page gives, sent with the person's session.
+  agreement page gives, sent with the person's session: a link is honoured only in
+  its own person's session, so both check the session, the person and the
+  permission on every request (three queries).
 
 It runs on the benchmarks' database (``bench/db.py``: PostgreSQL when
 ``DATABASE_URL`` names it).

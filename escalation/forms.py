@@ -6,6 +6,7 @@ from django import forms
 
 from escalation import selectors
 from escalation.models import Escalation, Outcome
+from meetings import limits
 from organisation.people import display_name
 
 
@@ -30,7 +31,10 @@ class ProposeArbiterForm(forms.Form):
         help_text="Someone with the arbiter or manager role, from neither department.",
     )
     note = forms.CharField(
-        label="Why this person", widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label="Why this person",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=4000,
     )
 
     def __init__(self, *args, escalation: Escalation, **kwargs) -> None:
@@ -48,6 +52,7 @@ class ArbiterResponseForm(forms.Form):
         label="Reason",
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
+        max_length=4000,
         help_text="Required when you object: the facilitator will propose someone else.",
     )
 
@@ -65,7 +70,7 @@ class ConsentForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label="Note", max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class SessionForm(forms.Form):
@@ -73,11 +78,16 @@ class SessionForm(forms.Form):
     attendees = _PeopleChoice(
         label="Who attended", queryset=None, widget=forms.CheckboxSelectMultiple
     )
-    notes = forms.CharField(label="What happened", widget=forms.Textarea(attrs={"rows": 4}))
+    notes = forms.CharField(
+        label="What happened", max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
     def __init__(self, *args, escalation: Escalation, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["attendees"].queryset = selectors.session_attendee_choices(escalation)
+
+    def clean_held_on(self):
+        return limits.check_session_day(self.cleaned_data["held_on"])
 
 
 class OutcomeForm(forms.Form):
@@ -90,12 +100,18 @@ class OutcomeForm(forms.Form):
     service = forms.CharField(label="Service", max_length=300, required=False)
     level = forms.CharField(label="Level", max_length=300, required=False)
     start_date = forms.DateField(label="Start date", widget=DateInput, required=False)
-    reasoning = forms.CharField(label="Reasoning", widget=forms.Textarea(attrs={"rows": 4}))
+    reasoning = forms.CharField(
+        label="Reasoning", max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
     facilitation_tried = forms.BooleanField(
         label="I tried to help the two sides reach their own agreement before deciding.",
         required=False,
         help_text="Required for a decision.",
     )
+
+    def clean_start_date(self):
+        day = self.cleaned_data["start_date"]
+        return limits.check_start_date(day) if day else day
 
     def clean(self) -> dict:
         data = super().clean()

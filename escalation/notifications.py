@@ -8,6 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from escalation.models import Escalation
+from notifications import kinds
 from notifications.services import notice_key, notice_send
 
 
@@ -43,7 +44,7 @@ def _send(escalation: Escalation, event: str, subject: str, body: str, recipient
         subject=subject,
         body=body,
         key=notice_key("escalation", escalation.pk, event),
-        kind="escalation",
+        kind=kinds.ESCALATION,
     )
 
 

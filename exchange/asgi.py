@@ -4,3 +4,7 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "exchange.settings")
 application = get_asgi_application()
+
+from exchange.startup import check_static_files  # noqa: E402 (needs Django set up)
+
+check_static_files()

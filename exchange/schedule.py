@@ -21,6 +21,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from agreements import tasks as agreement_tasks
+from meetings import tasks as meeting_tasks
 from monitoring import tasks as monitoring_tasks
 from notifications import tasks as notification_tasks
 
@@ -64,6 +65,7 @@ def timetable() -> list[Periodic]:
         Periodic(notification_tasks.sweep_outbox, every(dt.timedelta(minutes=1))),
         Periodic(agreement_tasks.sweep_unsealed, every(dt.timedelta(minutes=1))),
         Periodic(monitoring_tasks.send_daily_reminders, daily_at(settings.REMINDERS_AT)),
+        Periodic(meeting_tasks.send_need_list_reminders, daily_at(settings.REMINDERS_AT)),
     ]
 
 

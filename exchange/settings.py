@@ -4,6 +4,7 @@ Everything local (database, generated files, development keys) lives under
 ``var/`` so that deleting that folder resets a development machine.
 """
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks_db",
+    "axes",
     "notifications",
     "organisation",
     "meetings",
@@ -91,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "exchange.middleware.HtmxLoginRedirectMiddleware",
+    # Last, so that a locked-out sign-in or signing answers with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "exchange.urls"
@@ -127,7 +131,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# django-axes first: it refuses a password check while that person is locked out from
+# that address, and counts failures (the sign-in form, the admin's and the signing form).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Guessing passwords: after AXES_FAILURE_LIMIT wrong passwords for one person from one
+# address, that person is locked out from that address for AXES_COOLOFF_TIME (others,
+# and the same person elsewhere, are not). An administrator lifts it sooner in the admin
+# (Axes > Access attempts) or with `manage.py axes_reset_username <username>`.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "exchange.errors.locked_out"
+AXES_CLIENT_IP_CALLABLE = "organisation.people.client_ip"
+AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2", "new_password1"]
+AXES_VERBOSE = False
 
 # Optional single sign-on (OpenID Connect): set OIDC_RP_CLIENT_ID and the provider's
 # endpoints. People are matched by email; password sign-in stays.

@@ -19,6 +19,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/emails/", include("notifications.urls")),
     path("exchanges/", include("meetings.urls")),
     path("escalations/", include("escalation.urls")),
     path("agreements/", include("agreements.urls")),
@@ -28,4 +29,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "exchange.errors.bad_request"
 handler403 = "exchange.errors.permission_denied"

@@ -9,6 +9,7 @@ from agreements import selectors as agreement_selectors
 from escalation import selectors as escalation_selectors
 from meetings import permissions as meeting_permissions
 from meetings import rules, selectors
+from meetings.models import Step
 from monitoring import selectors as monitoring_selectors
 from organisation import permissions as org
 
@@ -19,16 +20,32 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     upcoming = selectors.upcoming_for_user(user)
     facilitating = [m for m in upcoming if m.facilitator_id == user.pk]
+    memberships = list(user.memberships.select_related("department"))
+    mine = {m.department_id for m in memberships}
+
+    def takes_part(meeting) -> bool:
+        """In it: the chair or a member of either department (not someone following it)."""
+        return meeting.facilitator_id == user.pk or bool(
+            {meeting.department_a_id, meeting.department_b_id} & mine
+        )
+
+    entries = [
+        {
+            "meeting": m,
+            "step_label": rules.step_label(m),
+            "live": m.step != Step.PREPARATION,
+            "join": m.step != Step.PREPARATION and takes_part(m),
+        }
+        for m in upcoming
+    ]
     context = {
         "lists_to_prepare": selectors.lists_to_prepare(user),
-        "upcoming": [
-            {"meeting": m, "step_label": rules.step_label(m), "live": m.step != "preparation"}
-            for m in upcoming
-        ],
+        "upcoming": entries,
+        "join_now": [entry for entry in entries if entry["join"]],
         "facilitating": selectors.preparation_overview(facilitating),
         "can_schedule": meeting_permissions.can_schedule_exchange(user),
         "roles": sorted(org.roles_of(user)),
-        "memberships": user.memberships.select_related("department"),
+        "memberships": memberships,
         "to_sign": agreement_selectors.versions_to_sign(user),
         "escalations": escalation_selectors.escalations_for_user(user),
         "monitoring_attention": monitoring_selectors.attention_for(user),

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from meetings import limits
 from meetings.measures import MAX_FIGURE, Direction, Frequency, Kind, Measure, TimeUnit
 from meetings.models import MAX_MONEY, Move, NeedItem
 from organisation.models import Department, Membership, OrgRole
@@ -44,8 +45,14 @@ class ScheduleForm(forms.Form):
     )
     scheduled_for = forms.DateTimeField(label="Date and time", widget=DATETIME_WIDGET)
     place = forms.CharField(label="Place or link", max_length=300)
-    needs_due = forms.DateField(label="Need lists due", required=False, widget=DATE_WIDGET)
     title = forms.CharField(label="Title", max_length=200, required=False)
+    needs_due = forms.DateField(
+        label="Need lists due by",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="The heads are reminded two days before. If left empty: the day before the "
+        "exchange.",
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -53,16 +60,22 @@ class ScheduleForm(forms.Form):
         self.fields["facilitator"].label_from_instance = display_name
 
     def clean_place(self) -> str:
-        place = self.cleaned_data["place"].strip()
+        place = limits.one_line(self.cleaned_data["place"])
         if not place:
             raise forms.ValidationError("Say where the exchange happens: a room or a link.")
         return place
 
+    def clean_title(self) -> str:
+        return limits.one_line(self.cleaned_data["title"])
+
     def clean_scheduled_for(self) -> dt.datetime:
-        when = self.cleaned_data["scheduled_for"]
-        if when < timezone.now() - dt.timedelta(hours=1):
-            raise forms.ValidationError("Choose a date and time in the future.")
-        return when
+        return limits.check_meeting_time(self.cleaned_data["scheduled_for"])
+
+    def clean_needs_due(self) -> dt.date | None:
+        due = self.cleaned_data["needs_due"]
+        if due is not None and due < timezone.localdate():
+            raise forms.ValidationError("Choose a day from today onwards.")
+        return due
 
     def clean(self):
         cleaned = super().clean()
@@ -93,7 +106,7 @@ class CallForm(forms.Form):
         label="Need lists due",
         required=False,
         widget=DATE_WIDGET,
-        help_text="Optional: the day both need lists should be ready, before the meeting.",
+        help_text="The day both need lists should be ready (empty: the day before the meeting).",
         error_messages={"invalid": "Write the date as 2026-12-01."},
     )
     facilitator = forms.ModelChoiceField(
@@ -345,6 +358,9 @@ class YesForm(MeasureForm):
         max_length=2000,
     )
 
+    def clean_start_date(self) -> dt.date:
+        return limits.check_start_date(self.cleaned_data["start_date"])
+
 
 class CounterForm(MeasureForm):
     service = forms.CharField(label="Service we can offer instead", max_length=300)
@@ -356,6 +372,9 @@ class CounterForm(MeasureForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
     )
+
+    def clean_start_date(self) -> dt.date:
+        return limits.check_start_date(self.cleaned_data["start_date"])
 
     def clean(self):
         cleaned = super().clean()

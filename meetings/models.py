@@ -54,6 +54,7 @@ class Meeting(models.Model):
     time_awaits = models.CharField(
         max_length=1, blank=True, choices=[("a", "A"), ("b", "B")], default=""
     )
+    # The day both need lists should be ready; the heads are reminded before it.
     needs_due = models.DateField("need lists due", null=True, blank=True)
     step = models.CharField(max_length=20, choices=Step.choices, default=Step.PREPARATION)
     current_item = models.ForeignKey(

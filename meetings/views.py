@@ -845,6 +845,14 @@ def _decline_invitation(r: HttpRequest, m: Meeting) -> str:
     return "Invitation declined."
 
 
+def _remind(r: HttpRequest, m: Meeting) -> str:
+    try:
+        need_list_id = int(r.POST.get("list", ""))
+    except ValueError:
+        raise RuleError("Choose whose need list to remind.", status=400) from None
+    return services.need_list_remind(meeting=m, by=r.user, need_list_id=need_list_id)
+
+
 def _escalate(r: HttpRequest, m: Meeting) -> str:
     note = r.POST.get("text", "")[:2000]
     services.item_escalate(meeting=m, by=r.user, item_id=_item_id(r), note=note)
@@ -873,6 +881,7 @@ ACTIONS: dict[str, Callable[[HttpRequest, Meeting], str]] = {
     "invite": _invite,
     "accept_invitation": _accept_invitation,
     "decline_invitation": _decline_invitation,
+    "remind": _remind,
 } | {
     f"move_{kind}": (lambda r, m, _kind=kind: _act_negotiate(r, m, _kind))
     for kind in Move.Kind.values

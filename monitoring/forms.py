@@ -1,6 +1,12 @@
+import datetime as dt
+
 from django import forms
 
+from meetings import limits
 from meetings.measures import Kind, Measure, TimeUnit
+
+# Free text: long enough for a careful explanation, short enough for a page and a PDF.
+NOTE_LENGTH = 4000
 
 MET_CHOICES = [("", "Choose"), ("met", "Met"), ("missed", "Missed")]
 
@@ -44,7 +50,12 @@ class RecordForm(MeasuredForm):
         required=False,
         help_text="Only while the heads have not confirmed how the target is read.",
     )
-    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        max_length=NOTE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class CorrectForm(MeasuredForm):
@@ -54,16 +65,25 @@ class CorrectForm(MeasuredForm):
 
 
 class ExplanationForm(forms.Form):
-    what_happened = forms.CharField(label="What happened", widget=forms.Textarea(attrs={"rows": 3}))
+    what_happened = forms.CharField(
+        label="What happened", max_length=NOTE_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
     fix = forms.CharField(
-        label="What is being done to fix it", widget=forms.Textarea(attrs={"rows": 3})
+        label="What is being done to fix it",
+        max_length=NOTE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     prevention = forms.CharField(
-        label="How a repeat will be prevented", widget=forms.Textarea(attrs={"rows": 3})
+        label="How a repeat will be prevented",
+        max_length=NOTE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     fix_by = forms.DateField(
         label="Fixed by (date)", widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def clean_fix_by(self) -> dt.date:
+        return limits.check_fix_by(self.cleaned_data["fix_by"])
 
 
 class RespondForm(forms.Form):
@@ -74,6 +94,7 @@ class RespondForm(forms.Form):
     note = forms.CharField(
         label="Note (needed when asking for more)",
         required=False,
+        max_length=NOTE_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -92,10 +113,20 @@ class ReviewForm(forms.Form):
         self.fields["facilitator"].queryset = facilitators
         self.fields["facilitator"].label_from_instance = lambda u: u.get_full_name() or u.username
 
+    def clean_scheduled_for(self) -> dt.datetime:
+        return limits.check_meeting_time(self.cleaned_data["scheduled_for"])
+
+    def clean_place(self) -> str:
+        place = limits.one_line(self.cleaned_data["place"])
+        if not place:
+            raise forms.ValidationError("Say where the review happens: a room or a link.")
+        return place
+
 
 class ReviewRequestForm(forms.Form):
     note = forms.CharField(
         label="What should the review look at?",
         required=False,
+        max_length=NOTE_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

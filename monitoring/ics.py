@@ -18,6 +18,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from agreements.models import SLAService, VersionStatus
+from meetings.limits import one_line
 from meetings.models import Meeting, Step
 from monitoring import selectors
 from organisation.models import Membership
@@ -39,41 +40,68 @@ def new_calendar(name: str) -> Calendar:
     calendar.add("prodid", "-//Expectations Exchange//Monitoring//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", one_line(name))
     return calendar
 
 
-def meeting_event(meeting: Meeting) -> Event:
+def _fits(start: dt.date, length: dt.timedelta) -> bool:
+    """Whether an event from ``start`` ends before the calendar does (data from before
+    dates were checked may sit on its last day)."""
+    try:
+        start + length + dt.timedelta(days=1)  # a day's margin for time zones
+    except OverflowError:
+        return False
+    return True
+
+
+def _lines(text: str) -> str:
+    """A description: its own line breaks kept, control characters dropped."""
+    return "\n".join(one_line(line) for line in text.splitlines())
+
+
+def meeting_event(meeting: Meeting) -> Event | None:
+    """The exchange as an event, or ``None`` when it cannot be placed in a calendar."""
+    if not _fits(meeting.scheduled_for, MEETING_LENGTH):
+        return None
     event = Event()
     event.add("uid", f"exchange-{meeting.pk}@{_domain()}")
     event.add("dtstamp", timezone.now())
     event.add("dtstart", meeting.scheduled_for)
     event.add("dtend", meeting.scheduled_for + MEETING_LENGTH)
-    event.add("summary", f"Exchange: {meeting}")
-    event.add("location", meeting.place)
+    event.add("summary", one_line(f"Exchange: {meeting}"))
+    event.add("location", one_line(meeting.place))
     url = _url(reverse("meetings:detail", kwargs={"pk": meeting.pk}))
     event.add("url", url)
     event.add(
         "description",
-        f"Expectations exchange between {meeting.department_a.name} and "
-        f"{meeting.department_b.name}.\n{url}",
+        _lines(
+            f"Expectations exchange between {meeting.department_a.name} and "
+            f"{meeting.department_b.name}.\n{url}"
+        ),
     )
     return event
 
 
-def _all_day(uid: str, day: dt.date, summary: str, description: str, url: str) -> Event:
+def _all_day(uid: str, day: dt.date, summary: str, description: str, url: str) -> Event | None:
+    if not _fits(day, dt.timedelta(days=1)):
+        return None
     event = Event()
     event.add("uid", f"{uid}@{_domain()}")
     event.add("dtstamp", timezone.now())
     event.add("dtstart", day)
     event.add("dtend", day + dt.timedelta(days=1))
-    event.add("summary", summary)
+    event.add("summary", one_line(summary))
     event.add("url", url)
-    event.add("description", f"{description}\n{url}")
+    event.add("description", _lines(f"{description}\n{url}"))
     return event
 
 
-def review_event(service: SLAService) -> Event:
+def _add(calendar: Calendar, event: Event | None) -> None:
+    if event is not None:
+        calendar.add_component(event)
+
+
+def review_event(service: SLAService) -> Event | None:
     sla_id = service.version.sla_id
     return _all_day(
         f"review-{sla_id}-{service.position}-{service.review_date:%Y%m%d}",
@@ -89,7 +117,7 @@ def due_events(
     today: dt.date,
     recorded: set[dt.date] | None = None,
     in_force: dict[int, dt.date] | None = None,
-) -> Iterable[Event]:
+) -> Iterable[Event | None]:
     """The due date of every period not yet recorded, up to a year ahead."""
     if recorded is None:
         recorded = {m.period_start for m in service.measurements.all()}
@@ -124,7 +152,7 @@ def calendar_for(user: AbstractBaseUser, today: dt.date | None = None) -> Calend
         .distinct()
     )
     for meeting in meetings:
-        calendar.add_component(meeting_event(meeting))
+        _add(calendar, meeting_event(meeting))
     services = (
         SLAService.objects.filter(version__status=VersionStatus.SIGNED)
         .filter(
@@ -141,15 +169,15 @@ def calendar_for(user: AbstractBaseUser, today: dt.date | None = None) -> Calend
     in_force = selectors.in_force_since(sla_ids) if services else {}
     for service in services:
         if service.review_date:
-            calendar.add_component(review_event(service))
+            _add(calendar, review_event(service))
         if service.provider_id in departments:
             recorded = {m.period_start for m in lineage.get(selectors.lineage_key(service), [])}
             for event in due_events(service, today, recorded, in_force):
-                calendar.add_component(event)
+                _add(calendar, event)
     return calendar
 
 
 def calendar_for_meeting(meeting: Meeting) -> Calendar:
     calendar = new_calendar(str(meeting))
-    calendar.add_component(meeting_event(meeting))
+    _add(calendar, meeting_event(meeting))
     return calendar

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 GRACE = dt.timedelta(days=7)
 MONTHS = {"monthly": 1, "quarterly": 3, "yearly": 12}
+# Ten years of weekly periods, fifty of monthly ones: more than any agreement runs.
+MAX_PERIODS = 520
 
 
 @dataclass(frozen=True, order=True)
@@ -43,9 +45,14 @@ class Period:
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` moved ``months`` months on, clamped to the end of a shorter month."""
+    """``day`` moved ``months`` months on, clamped to the end of a shorter month.
+
+    Raises ``OverflowError`` past the calendar's last year, as ``date + timedelta`` does.
+    """
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        raise OverflowError("date value out of range")
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
@@ -59,21 +66,37 @@ def boundary(frequency: str, start: dt.date, n: int) -> dt.date:
         raise ValueError(f"Unknown frequency: {frequency!r}") from None
 
 
-def iter_periods(frequency: str, start: dt.date) -> Iterator[Period]:
-    n = 0
+def _index_before(frequency: str, start: dt.date, day: dt.date) -> int:
+    """A period number whose period starts on or before ``day`` (so counting from it
+    misses nothing up to ``day``), cheaply, however far ``day`` is from ``start``."""
+    if day <= start:
+        return 0
+    if frequency == "weekly":
+        return (day - start).days // 7
+    months = (day.year - start.year) * 12 + day.month - start.month
+    return max(0, months // MONTHS.get(frequency, 1) - 1)
+
+
+def iter_periods(frequency: str, start: dt.date, first: int = 0) -> Iterator[Period]:
+    """Periods from number ``first`` on, until the calendar ends."""
+    n = first
     while True:
-        yield Period(boundary(frequency, start, n), boundary(frequency, start, n + 1))
+        try:
+            period = Period(boundary(frequency, start, n), boundary(frequency, start, n + 1))
+        except OverflowError:
+            return
+        yield period
         n += 1
 
 
 def period_containing(frequency: str, start: dt.date, day: dt.date) -> Period | None:
-    """The period ``day`` falls in, or ``None`` before the start."""
+    """The period ``day`` falls in, or ``None`` before the start (or past the calendar)."""
     if day < start:
         return None
-    for period in iter_periods(frequency, start):
+    for period in iter_periods(frequency, start, _index_before(frequency, start, day)):
         if period.end > day:
             return period
-    raise AssertionError("unreachable")  # pragma: no cover
+    return None
 
 
 def measured_from(start: dt.date | None, in_force: dt.date | None) -> dt.date | None:
@@ -85,12 +108,17 @@ def measured_from(start: dt.date | None, in_force: dt.date | None) -> dt.date | 
 
 
 def due_periods(frequency: str, start: dt.date | None, today: dt.date) -> list[Period]:
-    """Every period that has ended by ``today`` (so can be measured), oldest first."""
+    """Every period that has ended by ``today`` (so can be measured), oldest first.
+
+    At most the last ``MAX_PERIODS``: a start date decades back (only possible in data from
+    before start dates were checked) cannot make a page list thousands of periods.
+    """
     if start is None:
         return []
+    first = max(0, _index_before(frequency, start, today) - MAX_PERIODS)
     periods = []
-    for period in iter_periods(frequency, start):
+    for period in iter_periods(frequency, start, first):
         if period.end > today:
             break
         periods.append(period)
-    return periods
+    return periods[-MAX_PERIODS:]

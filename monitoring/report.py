@@ -18,7 +18,8 @@ from agreements import pdf as agreement_pdf
 from agreements.models import SLA
 from monitoring import charts, selectors
 
-QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
+QUARTER = re.compile(r"(\d{4})-?Q([1-4])", re.IGNORECASE | re.ASCII)
+FIRST_YEAR, LAST_YEAR = 2000, 2999
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,11 @@ class Quarter:
 
     @classmethod
     def parse(cls, text: str) -> Quarter | None:
-        match = QUARTER.match((text or "").strip())
-        return cls(int(match[1]), int(match[2])) if match else None
+        """``2026-Q2`` (or ``2026Q2``) for a year from 2000 to 2999; ``None`` otherwise."""
+        match = QUARTER.fullmatch((text or "").strip())
+        if not match or not FIRST_YEAR <= int(match[1]) <= LAST_YEAR:
+            return None
+        return cls(int(match[1]), int(match[2]))
 
     @classmethod
     def last_complete(cls, today: dt.date) -> Quarter:

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -294,9 +294,12 @@ def overview(request: HttpRequest) -> HttpResponse:
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The quarterly report: ``?quarter=2026-Q2``, by default the last complete quarter."""
     sla = get_sla_for(request.user, pk)
-    quarter = report.Quarter.parse(request.GET.get("quarter", "")) or report.Quarter.last_complete(
-        timezone.localdate()
-    )
+    if "quarter" in request.GET:
+        quarter = report.Quarter.parse(request.GET["quarter"])
+        if quarter is None:
+            raise BadRequest("Choose a quarter written like 2026-Q2.")
+    else:
+        quarter = report.Quarter.last_complete(timezone.localdate())
     data = report.report_pdf(sla, quarter)
     response = HttpResponse(data, content_type="application/pdf")
     filename = f"performance-{sla.pk}-{quarter.slug}.pdf"

@@ -6,7 +6,7 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
@@ -31,7 +31,7 @@ def outbox_deliver(*, outbox_id: int) -> Outbox | None:
             return row
         row.attempts += 1
         try:
-            send_mail(row.subject, row.body, None, [row.address])
+            send_email(row)
         except Exception as error:  # the mail server's many ways of saying no
             logger.warning("Could not send outbox row %s to %s: %s", row.pk, row.address, error)
             row.last_error = f"{type(error).__name__}: {error}"[:2000]
@@ -48,6 +48,14 @@ def outbox_deliver(*, outbox_id: int) -> Outbox | None:
             row.body = "(Not kept: it held a sign-in link.)"
         row.save(update_fields=["attempts", "sent_at", "last_error", "body"])
         return row
+
+
+def send_email(row: Outbox) -> None:
+    """Send one row's email now, with its attachment if it has one."""
+    message = EmailMessage(row.subject, row.body, None, [row.address])
+    if row.attachment_name:
+        message.attach(row.attachment_name, row.attachment, row.attachment_type)
+    message.send()
 
 
 def overdue_ids(*, now: dt.datetime | None = None, limit: int = 500) -> list[int]:

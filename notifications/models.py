@@ -28,6 +28,10 @@ class Outbox(models.Model):
     body = models.TextField()
     # A body that grants something (a sign-in link) is blanked once it is sent.
     secret = models.BooleanField(default=False)
+    # One optional attachment, kept as text (a calendar invitation) and attached on delivery.
+    attachment_name = models.CharField(max_length=100, blank=True)
+    attachment_type = models.CharField(max_length=100, blank=True)
+    attachment = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # When the next delivery attempt is due; the sweep re-enqueues rows left behind.
     next_attempt_at = models.DateTimeField()
@@ -53,3 +57,22 @@ class Outbox(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.sent_at is None and self.gave_up_at is None
+
+
+class OptOut(models.Model):
+    """One person has turned one kind of email off (``notifications.kinds``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notice_opt_outs"
+    )
+    kind = models.CharField(max_length=60)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "email turned off"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="one_opt_out_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} turned off {self.kind}"

@@ -53,6 +53,7 @@ from meetings.services.preparation import (
     need_item_move,
     need_item_remove,
     need_item_update,
+    need_list_remind,
     need_list_set_ready,
     need_list_update_settings,
 )
@@ -86,6 +87,7 @@ __all__ = [
     "need_item_move",
     "need_item_remove",
     "need_item_update",
+    "need_list_remind",
     "need_list_set_ready",
     "need_list_update_settings",
     "remark_answer",

@@ -47,6 +47,12 @@ def check_time(scheduled_for: dt.datetime, needs_due: dt.date | None = None) -> 
             raise CallError("The need lists must be due on or before the day of the exchange.")
 
 
+def default_due(scheduled_for: dt.datetime) -> dt.date:
+    """The need lists are due the day before the meeting (today at the earliest)."""
+    day = timezone.localtime(scheduled_for).date()
+    return max(day - dt.timedelta(days=1), timezone.localdate())
+
+
 def check_facilitator(facilitator: AbstractBaseUser, departments: tuple[Department, ...]) -> None:
     if not org.is_facilitator(facilitator):
         raise CallError(f"{display_name(facilitator)} is not a facilitator.")
@@ -84,6 +90,8 @@ def meeting_call(
     if not place:
         raise CallError("Say where the exchange happens: a room or a link.")
     check_time(scheduled_for, needs_due)
+    if needs_due is None:
+        needs_due = default_due(scheduled_for)
     if facilitator is not None:
         check_facilitator(facilitator, (department_a, department_b))
     meeting = Meeting(
@@ -141,12 +149,14 @@ def meeting_time_propose(
     """The head whose answer is awaited proposes another time (and place); the other
     side answers next."""
     locked, role, _item = _act(meeting.pk, by, "answer_time")
-    check_time(scheduled_for, locked.needs_due)
+    check_time(scheduled_for)
     before = {"scheduled_for": locked.scheduled_for.isoformat(), "place": locked.place}
+    if locked.needs_due and locked.needs_due > timezone.localtime(scheduled_for).date():
+        locked.needs_due = default_due(scheduled_for)  # an earlier meeting brings it forward
     locked.scheduled_for = scheduled_for
     locked.place = place.strip() or locked.place
     locked.time_awaits = rules.other(rules.side_of_role(role))
-    locked.save(update_fields=["scheduled_for", "place", "time_awaits"])
+    locked.save(update_fields=["scheduled_for", "place", "time_awaits", "needs_due"])
     waiting = rules.department_of(locked, Side(locked.time_awaits)).name
     event = _record(
         locked,

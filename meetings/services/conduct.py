@@ -8,8 +8,17 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from meetings import rules
-from meetings.models import Event, GroundRulesAck, Meeting, NeedItem, Readiness, Remark, Summary
+from meetings import notices, rules
+from meetings.models import (
+    Event,
+    GroundRulesAck,
+    Meeting,
+    NeedItem,
+    Readiness,
+    Remark,
+    Step,
+    Summary,
+)
 from meetings.rules import RuleError
 from meetings.services.base import Outcome, _act, _lock, _prefetched, _record, _role
 from organisation.people import display_name
@@ -50,6 +59,8 @@ def meeting_advance(
         before={"step": before},
         after={"step": locked.step},
     )
+    if before == Step.PREPARATION:
+        notices.meeting_started(locked)
     return Outcome(locked, event)
 
 

@@ -11,11 +11,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from meetings import permissions, rules
+from meetings import notices, permissions, rules
 from meetings.models import Meeting, NeedItem, NeedList, Step
 from meetings.rules import RuleError
 from meetings.services.base import StaleEdit, _lock, _record, _role
 from meetings.words import possessive
+from notifications.services import last_queued_at, notice_key
 from organisation import permissions as org
 from organisation.models import Department
 from organisation.people import display_name
@@ -60,16 +61,19 @@ def meeting_schedule(
         raise ScheduleError(
             "The facilitator must be impartial: choose someone outside both departments."
         )
-    if needs_due is not None and needs_due > timezone.localtime(scheduled_for).date():
-        raise ScheduleError("The need lists must be due on or before the day of the exchange.")
+    meeting_day = timezone.localdate(scheduled_for)
+    if needs_due is None:
+        needs_due = max(meeting_day - dt.timedelta(days=1), timezone.localdate())
+    elif needs_due > meeting_day:
+        raise ScheduleError("The need lists must be due on or before the day of the meeting.")
     meeting = Meeting(
         title=title.strip(),
+        needs_due=needs_due,
         department_a=department_a,
         department_b=department_b,
         facilitator=facilitator,
         scheduled_for=scheduled_for,
         place=place.strip(),
-        needs_due=needs_due,
         created_by=by,
         review_of=review_of,
     )
@@ -92,6 +96,7 @@ def meeting_schedule(
         ),
         after={"scheduled_for": scheduled_for.isoformat(), "place": meeting.place},
     )
+    notices.invited(meeting)
     return meeting
 
 
@@ -321,7 +326,54 @@ def need_list_set_ready(*, need_list: NeedList, by: AbstractBaseUser, ready: boo
             else f"{display_name(by)} took back ‘ready’ on {possessive(need_list.department.name)} need list."
         ),
     )
+    if ready:
+        notices.list_ready(need_list)
     return need_list
+
+
+REMIND_EVERY = dt.timedelta(hours=1)
+
+
+@transaction.atomic
+def need_list_remind(*, meeting: Meeting, by: AbstractBaseUser, need_list_id: int) -> str:
+    """The chair reminds a head whose list is not ready, at most once an hour.
+
+    Returns what the chair is told; refuses (``RuleError``) anyone else, outside
+    preparation, a ready list, or a reminder within the hour.
+    """
+    meeting = _lock(meeting.pk)
+    if not permissions.is_chair(_role(by, meeting), meeting):
+        raise RuleError("Only the chair can remind the heads.", status=403)
+    if meeting.step != Step.PREPARATION:
+        raise RuleError("Need lists can be reminded only during preparation.", status=409)
+    need_list = (
+        NeedList.objects.select_related("department", "meeting").filter(
+            pk=need_list_id, meeting=meeting
+        )
+    ).first()
+    if need_list is None:
+        raise RuleError("That need list is not part of this exchange.", status=409)
+    head = need_list.department.head
+    if need_list.is_ready:
+        raise RuleError(f"{need_list.department.name}'s list is already marked ready.")
+    if head is None:
+        raise RuleError(f"{need_list.department.name} has no head to remind.")
+    prefix = notice_key("need-list-nudge", need_list.pk) + ":"
+    last = last_queued_at(key_prefix=prefix, recipient=head)
+    now = timezone.now()
+    if last is not None and now - last < REMIND_EVERY:
+        again = timezone.localtime(last + REMIND_EVERY)
+        raise RuleError(
+            f"{display_name(head)} was reminded at {timezone.localtime(last):%H:%M}. You can "
+            f"remind them again from {again:%H:%M}.",
+            status=429,
+        )
+    if not notices.need_list_nudge(need_list, by=by, key=prefix + now.isoformat()):
+        return (
+            f"No email was sent: {display_name(head)} has turned these reminders off. "
+            "Their home page still shows the list to prepare."
+        )
+    return f"Reminder sent to {display_name(head)}."
 
 
 @transaction.atomic

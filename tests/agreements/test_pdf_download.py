@@ -102,14 +102,56 @@ def signed_link(client, sla) -> str:
     return unescape(match.group(1))
 
 
-def test_the_pages_signed_link_downloads_with_one_query_and_no_session(
+def test_the_pages_signed_link_downloads_in_its_persons_session_with_three_queries(
     signed_sla, org, as_user, django_assert_num_queries
 ):
-    link = signed_link(as_user(org.margaret), signed_sla)
-    with django_assert_num_queries(1):  # the version with its permission, nothing else
-        response = Client().get(link)
+    client = as_user(org.margaret)
+    link = signed_link(client, signed_sla)
+    with django_assert_num_queries(3):  # session, person, the version with its permission
+        response = client.get(link)
     assert response.status_code == 200
     assert response.content == bytes(signed_sla.versions.get().pdf)
+
+
+def test_a_signed_link_opened_signed_out_leads_to_the_login_page(signed_sla, org, as_user):
+    link = signed_link(as_user(org.margaret), signed_sla)
+    response = Client().get(link)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+    assert b"%PDF" not in response.content
+
+
+def test_a_forwarded_link_is_refused_to_someone_unrelated(signed_sla, org, as_user):
+    """A COO's link forwarded to a member of an unrelated department gives nothing."""
+    link = signed_link(as_user(org.margaret), signed_sla)
+    response = as_user(org.olive).get(link)
+    assert response.status_code == 403
+    assert "made for someone else" in response.readable
+    assert b"%PDF" not in response.content
+
+
+def test_a_forwarded_link_is_refused_even_to_someone_who_may_see_the_agreement(
+    signed_sla, org, as_user
+):
+    link = signed_link(as_user(org.margaret), signed_sla)
+    assert as_user(org.fergus).get(link).status_code == 403
+    # Their own way in still works.
+    assert as_user(org.fergus).get(pdf_url(signed_sla)).status_code == 200
+
+
+def test_a_link_stops_working_when_its_person_is_deactivated(signed_sla, org, as_user):
+    from organisation import services as organisation_services
+    from organisation.models import OrgRole
+    from tests.factories import give_role, make_user
+
+    client = as_user(org.margaret)
+    link = signed_link(client, signed_sla)
+    admin = make_user("ada")
+    give_role(admin, OrgRole.Role.ADMINISTRATOR)
+    organisation_services.person_deactivate(by=admin, user=org.margaret)
+    response = client.get(link)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
 
 
 def test_a_signed_link_is_for_one_person_and_one_version(signed_sla, org, as_user):
@@ -131,6 +173,6 @@ def test_a_signed_link_expires(signed_sla, org, as_user, monkeypatch):
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
 
-def test_a_signed_link_still_checks_permission(signed_sla, org):
+def test_a_signed_link_still_checks_permission(signed_sla, org, as_user):
     token_link = links.download_url(org.olive, signed_sla.pk, 1)
-    assert Client().get(token_link).status_code == 403
+    assert as_user(org.olive).get(token_link).status_code == 403

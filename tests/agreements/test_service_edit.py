@@ -74,3 +74,11 @@ def test_a_signed_version_refuses_edits(signed_sla, org, as_user):
     response = as_user(org.fiona).post(edit_url(signed_sla), DATA)
     assert response.status_code == 409
     assert "can no longer change" in response.content.decode()
+
+
+def test_a_review_date_of_9999_12_31_is_refused_with_a_message(sla, org, as_user):
+    """A review date at the calendar's end once broke every participant's calendar feed."""
+    response = as_user(org.priya).post(edit_url(sla), DATA | {"review_date": "9999-12-31"})
+    assert response.status_code == 400
+    assert "Choose a review date before" in response.readable
+    assert services.latest_version(sla).services.first().measured_by == ""

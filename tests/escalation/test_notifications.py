@@ -11,6 +11,7 @@ import pytest
 from escalation import services
 from escalation.models import Outcome
 from notifications.models import Outbox
+from notifications.services import preferences_set
 
 
 def sent(mailoutbox, run_tasks) -> dict[str, set[str]]:
@@ -145,3 +146,22 @@ def test_the_outcome_tells_everyone_involved(
     message = next(m for m in mailoutbox if m.subject.startswith("Outcome recorded"))
     assert "Forms, weekly (Every Friday)" in message.body
     assert "They agreed a weekly batch." in message.body
+
+
+def test_someone_who_turned_escalation_emails_off_is_not_told_the_outcome(
+    with_arbiter, org, start, mailoutbox, django_capture_on_commit_callbacks, run_tasks
+):
+    preferences_set(user=org.sam, off={"escalation"})
+    with django_capture_on_commit_callbacks(execute=True):
+        services.escalation_record_outcome(
+            escalation=with_arbiter,
+            by=org.arthur,
+            kind=Outcome.Kind.FACILITATED,
+            reasoning="They agreed a weekly batch.",
+            service="Forms, weekly",
+            level="Every Friday",
+            start_date=start,
+        )
+    by_subject = sent(mailoutbox, run_tasks)
+    (recipients,) = (r for s, r in by_subject.items() if s.startswith("Outcome recorded"))
+    assert recipients == {"priya@example.org", "fiona@example.org", "arthur@example.org"}

@@ -160,3 +160,26 @@ def test_home_names_the_persons_departments_and_roles(as_user, org) -> None:
     assert "Head of Finance" in home_html(as_user, org.fiona)
     assert "Member of Sales" in home_html(as_user, org.sean)
     assert "Facilitator" in home_html(as_user, org.priya)
+
+
+def test_a_live_meeting_shows_join_now_to_everyone_in_it(as_user, org, titled) -> None:
+    titled.step = Step.A_PRESENTS
+    titled.save()
+    for person in (org.fiona, org.fergus, org.sam, org.sean, org.priya):
+        page = as_user(person).get(reverse("home")).readable
+        assert "Live now" in page and "Join now" in page, person
+        assert f'href="/exchanges/{titled.pk}/">Join now' in page
+
+
+def test_join_now_is_not_shown_in_preparation_after_closing_or_to_others(
+    as_user, org, titled
+) -> None:
+    assert "Join now" not in as_user(org.fiona).get(reverse("home")).readable
+    titled.step = Step.OPENING
+    titled.save()
+    # a manager may follow the meeting, but is not in it; an outsider sees nothing
+    for person in (org.margaret, org.olive, org.arthur):
+        assert "Join now" not in as_user(person).get(reverse("home")).readable
+    titled.step = Step.CLOSED
+    titled.save()
+    assert "Join now" not in as_user(org.fiona).get(reverse("home")).readable

@@ -131,3 +131,27 @@ def test_mail_is_printed_in_development_and_sent_in_production(tmp_path) -> None
 
     assert development.stdout.strip() == "django.core.mail.backends.console.EmailBackend"
     assert production.stdout.strip() == "django.core.mail.backends.smtp.EmailBackend"
+
+
+def test_production_without_collected_static_files_refuses_to_start(tmp_path) -> None:
+    """Once every page was a server error until collectstatic had run: now the web
+    server does not start, and says what to run."""
+    env = {
+        "VAR_DIR": str(tmp_path),
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "PRODUCTION": "1",
+        "SECRET_KEY": "k" * 60,
+        "ALLOWED_HOSTS": "x.org",
+    }
+    result = run_settings("import exchange.asgi", **env)
+    assert result.returncode != 0
+    assert "Run `python manage.py collectstatic --noinput`" in result.stderr
+    collected = run_settings(
+        "import django; django.setup(); from django.core.management import call_command; "
+        "call_command('collectstatic', interactive=False, verbosity=0)",
+        **env,
+    )
+    assert collected.returncode == 0, collected.stderr
+    started = run_settings("import exchange.asgi, exchange.wsgi; print('ready')", **env)
+    assert started.returncode == 0, started.stderr
+    assert started.stdout.strip() == "ready"

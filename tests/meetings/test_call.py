@@ -54,6 +54,9 @@ def test_a_head_calls_an_exchange_her_department_is_a_and_the_time_is_proposed(o
     assert meeting.is_proposed and meeting.time_awaits == "b"
     assert meeting.facilitator is None
     assert meeting.needs_due == timezone.localdate() + dt.timedelta(days=3)
+    # Without a deadline, the lists are due the day before the meeting.
+    later = call(org, department_b=org.operations)
+    assert later.needs_due == timezone.localdate(later.scheduled_for) - dt.timedelta(days=1)
     assert NeedList.objects.filter(meeting=meeting).count() == 2
     event = Event.objects.get(meeting=meeting)
     assert event.kind == "called"

@@ -232,3 +232,23 @@ def test_a_new_facilitator_is_offered_once_they_have_the_role(as_user, org) -> N
     html = as_user(org.priya).get(URL).content.decode()
 
     assert "Fay Ward" in html
+
+
+def test_the_page_sets_when_the_need_lists_are_due(as_user, org) -> None:
+    due = timezone.localdate() + dt.timedelta(days=2)
+    response = as_user(org.priya).post(URL, form_data(org, needs_due=due.isoformat()), follow=True)
+    meeting = Meeting.objects.get()
+    assert meeting.needs_due == due
+    assert f"Need lists due by {due:%A} {due.day} {due:%B %Y}." in response.readable
+
+
+def test_a_past_or_late_deadline_is_refused_on_the_page(as_user, org) -> None:
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    response = as_user(org.priya).post(URL, form_data(org, needs_due=yesterday.isoformat()))
+    assert response.status_code == 400
+    assert "Choose a day from today onwards." in response.readable
+    late = (next_week() + dt.timedelta(days=3)).date()
+    response = as_user(org.priya).post(URL, form_data(org, needs_due=late.isoformat()))
+    assert response.status_code == 400
+    assert "on or before the day of the meeting" in response.readable
+    assert not Meeting.objects.exists()

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from notifications import delivery, tasks
 from notifications.models import Outbox
-from notifications.services import notice_send
+from notifications.services import Attachment, notice_send
 from tests.tasks import queued
 
 
@@ -35,7 +35,7 @@ def test_delivery_sends_once_and_marks_the_row_sent(row, run_tasks):
 
 
 def test_a_failure_is_recorded_and_retried_after_a_backoff(row, run_tasks):
-    with mock.patch.object(delivery, "send_mail", side_effect=OSError("mail server down")):
+    with mock.patch.object(delivery, "send_email", side_effect=OSError("mail server down")):
         run_tasks()
     row.refresh_from_db()
     assert row.sent_at is None and row.attempts == 1
@@ -62,7 +62,7 @@ def test_after_many_failures_the_row_is_given_up(row):
 
     default_task_backend.clear()
     Outbox.objects.filter(pk=row.pk).update(attempts=delivery.MAX_ATTEMPTS - 1)
-    with mock.patch.object(delivery, "send_mail", side_effect=OSError("no such mailbox")):
+    with mock.patch.object(delivery, "send_email", side_effect=OSError("no such mailbox")):
         tasks.deliver_notice.call(outbox_id=row.pk)
     row.refresh_from_db()
     assert row.gave_up_at is not None and row.sent_at is None
@@ -83,3 +83,23 @@ def test_the_sweep_redelivers_a_row_whose_task_was_lost(row, run_tasks):
     row.refresh_from_db()
     assert row.sent_at is not None
     assert len(mail.outbox) == 1
+
+
+def test_an_attachment_is_attached_when_delivered(
+    org, run_tasks, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        notice_send(
+            to=org.fiona,
+            subject="Invited",
+            body="Come.",
+            key="t:ics",
+            kind="invitation",
+            attachment=Attachment(
+                "exchange.ics", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar"
+            ),
+        )
+    run_tasks()
+    ((name, content, mimetype),) = mail.outbox[0].attachments
+    assert name == "exchange.ics" and mimetype == "text/calendar"
+    assert "BEGIN:VCALENDAR" in content

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from notifications.models import Outbox
-from notifications.services import notice_key, notice_send
+from notifications.services import Attachment, notice_key, notice_send, preferences_set
 from tests.factories import make_user
 from tests.tasks import queued
 
@@ -57,3 +57,42 @@ def test_a_rolled_back_change_leaves_no_notice(org):
 
 def test_notice_key_joins_its_parts():
     assert notice_key("escalation", 7, "opened") == "escalation:7:opened"
+
+
+def test_a_person_who_turned_a_kind_off_is_skipped(org):
+    preferences_set(user=org.fiona, off={"escalation"})
+    rows = notice_send(
+        to=[org.fiona, org.sam], subject="S", body="B", key="esc:1", kind="escalation"
+    )
+    assert [r.address for r in rows] == ["sam@example.org"]
+    # other kinds still reach her
+    rows = notice_send(to=org.fiona, subject="S", body="B", key="m:1", kind="monitoring")
+    assert [r.address for r in rows] == ["fiona@example.org"]
+
+
+def test_invitations_cannot_be_turned_off(org):
+    assert preferences_set(user=org.fiona, off={"invitation", "agreement"}) == {"agreement"}
+    rows = notice_send(to=org.fiona, subject="S", body="B", key="inv:1", kind="invitation")
+    assert [r.address for r in rows] == ["fiona@example.org"]
+
+
+def test_turning_a_kind_back_on_sends_it_again(org):
+    preferences_set(user=org.fiona, off={"escalation"})
+    preferences_set(user=org.fiona, off=set())
+    assert notice_send(to=org.fiona, subject="S", body="B", key="e:2", kind="escalation")
+
+
+def test_an_attachment_is_kept_on_the_row(org):
+    (row,) = notice_send(
+        to=org.fiona,
+        subject="S",
+        body="B",
+        key="a:1",
+        kind="invitation",
+        attachment=Attachment(
+            "invite.ics", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar"
+        ),
+    )
+    row.refresh_from_db()
+    assert (row.attachment_name, row.attachment_type) == ("invite.ics", "text/calendar")
+    assert row.attachment.startswith("BEGIN:VCALENDAR")

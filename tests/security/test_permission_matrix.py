@@ -219,6 +219,7 @@ EXPECT: dict[str, Expect] = {
     "logout": lambda cell: 405,  # signing out is a POST
     "password_change": everyone(200),
     "password_change_done": everyone(200),
+    "notifications:preferences": everyone(200),  # always one's own
     "meetings:list": everyone(200),
     "meetings:schedule": login_first(lambda c: 200 if c.who in MANAGERS | {"chair"} else 403),
     # Any head calls an exchange for their own department (Olive heads Operations).
@@ -250,6 +251,7 @@ EXPECT: dict[str, Expect] = {
     "agreements:amend": login_first(lambda c: 405),
     "agreements:version": login_first(agreement_page),
     "agreements:sign": login_first(lambda c: 405),
+    "agreements:remind": login_first(lambda c: 405),  # the chair reminds by POST
     "agreements:pdf": login_first(agreement_pdf),
     "agreements:service_edit": login_first(service_edit),
     "monitoring:calendar": everyone(200),

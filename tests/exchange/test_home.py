@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -183,3 +185,9 @@ def test_join_now_is_not_shown_in_preparation_after_closing_or_to_others(
     titled.step = Step.CLOSED
     titled.save()
     assert "Join now" not in as_user(org.fiona).get(reverse("home")).readable
+
+
+def test_a_list_to_prepare_says_when_it_is_due(as_user, org, titled) -> None:
+    titled.needs_due = dt.date(2027, 3, 9)
+    titled.save()
+    assert "To prepare by 9 Mar" in home_html(as_user, org.fiona)

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
+from django.test import RequestFactory
 from django.utils import timezone
 
 from organisation import services
@@ -90,7 +91,9 @@ def test_deactivating_keeps_everything_and_stops_sign_in(admin, org, meeting):
     assert not org.fiona.is_active
     assert Membership.objects.filter(user=org.fiona, department=org.finance).exists()
     assert meeting.department_a.memberships.filter(user=org.fiona).exists()
-    assert authenticate(username="fiona", password=org.password) is None
+    # The sign-in guard needs the request that signs in.
+    request = RequestFactory().post("/accounts/login/")
+    assert authenticate(request, username="fiona", password=org.password) is None
 
 
 def test_nobody_deactivates_themselves(admin):

@@ -32,7 +32,12 @@ def home(request: HttpRequest) -> HttpResponse:
     entries = [
         {
             "meeting": m,
-            "step_label": rules.step_label(m),
+            "step_label": (
+                f"Proposed: waits for {rules.department_of(m, rules.Side(m.time_awaits)).name}"
+                " to accept the time"
+                if m.is_proposed
+                else rules.step_label(m)
+            ),
             "live": m.step != Step.PREPARATION,
             "join": m.step != Step.PREPARATION and takes_part(m),
         }
@@ -44,6 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "join_now": [entry for entry in entries if entry["join"]],
         "facilitating": selectors.preparation_overview(facilitating),
         "can_schedule": meeting_permissions.can_schedule_exchange(user),
+        "can_call": meeting_permissions.can_call_exchange(user),
         "roles": sorted(org.roles_of(user)),
         "memberships": memberships,
         "to_sign": agreement_selectors.versions_to_sign(user),

@@ -191,3 +191,19 @@ def test_a_list_to_prepare_says_when_it_is_due(as_user, org, titled) -> None:
     titled.needs_due = dt.date(2027, 3, 9)
     titled.save()
     assert "To prepare by 9 Mar" in home_html(as_user, org.fiona)
+
+
+def test_a_proposed_exchange_says_whose_answer_it_waits_for_and_heads_can_call(org, as_user):
+    from meetings import services
+
+    services.meeting_call(
+        by=org.fiona,
+        department_a=org.finance,
+        department_b=org.sales,
+        scheduled_for=timezone.now() + dt.timedelta(days=7),
+        place="Board room",
+    )
+    html = home_html(as_user, org.sam)
+    assert "Proposed: waits for Sales to accept the time" in html
+    assert reverse("meetings:call") in html
+    assert reverse("meetings:call") not in home_html(as_user, org.fergus)

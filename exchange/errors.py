@@ -31,6 +31,9 @@ def locked_out(
 ) -> HttpResponse:
     """django-axes' answer once a person is locked out from an address: a page that says
     what happened and what to do (the sign-in form, the admin's, and the signing form)."""
+    if isinstance(original_response, dict) and credentials is None:
+        # django-axes' middleware, when called asynchronously, passes the credentials second.
+        credentials = original_response
     context = {
         "username": get_client_username(request, credentials) or "",
         "failure_limit": settings.AXES_FAILURE_LIMIT,

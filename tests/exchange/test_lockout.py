@@ -93,3 +93,14 @@ def test_an_administrator_lifts_a_lockout_with_a_command(org, command):
     assert sign_in(Client(), "fiona", org.password).status_code == 429
     call_command(command, *(["fiona"] if command == "axes_reset_username" else []))
     assert signed_in(sign_in(Client(), "fiona", org.password))
+
+
+def test_the_lockout_page_names_the_person_however_axes_calls_it(rf):
+    """Under ASGI django-axes' middleware passes the credentials as the second argument."""
+    from exchange.errors import locked_out
+
+    request = rf.post("/agreements/1/v1/sign/")
+    for args in [(None, {"username": "fiona"}), ({"username": "fiona"}, None)]:
+        response = locked_out(request, *args)
+        assert response.status_code == 429
+        assert "<strong>fiona</strong>" in response.content.decode()

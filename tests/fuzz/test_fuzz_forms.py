@@ -33,6 +33,7 @@ from django.urls import Resolver404, resolve
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from agreements.forms import SignForm
 from escalation.forms import ArbiterResponseForm, ConsentForm, ProposeArbiterForm
 from meetings.models import Meeting, NeedItem, Remark
 from meetings.views import ACTIONS
@@ -113,6 +114,9 @@ UNSHOWN = {
     "monitoring:explain": (lambda state: [ExplanationForm()], PROVIDER),
     "monitoring:respond": (lambda state: [RespondForm()], RECIPIENT),
     "meetings:need_item_confirm": (lambda state: [], {"head_a", "head_b", "member_a"}),
+    # The sign button shows only on a complete, unsigned version, which the world's
+    # agreements are not (drafts still miss who measures; the rest are signed).
+    "agreements:sign": (lambda state: [SignForm()], {"head_a", "head_b"}),
 }
 FIRST_ACT_FIELDS = ("item", "remark", "text", "step", "minutes", "answer", "ready")
 

@@ -108,6 +108,8 @@ class SLAVersion(models.Model):
 
     class Meta:
         ordering = ["sla", "number"]
+        # The version in force of each agreement; versions to sign.
+        indexes = [models.Index(fields=["status", "sla"], name="version_status_idx")]
         constraints = [
             models.UniqueConstraint(fields=["sla", "number"], name="one_version_number_per_sla"),
             models.CheckConstraint(condition=Q(number__gte=1), name="sla_version_number_positive"),

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 
 from agreements.models import SLA, Change, EscalationOutcome, Signature, SLAService, SLAVersion
@@ -82,7 +82,6 @@ def slas_for_user(user: AbstractBaseUser) -> QuerySet[SLA]:
         .prefetch_related(
             Prefetch("versions", queryset=SLAVersion.objects.defer("pdf").order_by("number"))
         )
-        .distinct()
     )
 
 
@@ -159,23 +158,19 @@ def sla_url_for(meeting: Meeting) -> str | None:
     return reverse("agreements:detail", args=[sla_id]) if sla_id else None
 
 
-def versions_to_sign(user: AbstractBaseUser) -> list[SLAVersion]:
-    """Unsigned versions where ``user`` heads a party whose signature is still missing."""
+def versions_to_sign(user: AbstractBaseUser) -> QuerySet[SLAVersion]:
+    """Unsigned versions where ``user`` heads a party whose signature is still missing,
+    oldest first (slice it: the home page shows the first few)."""
     headed = Membership.objects.filter(user=user, role=Membership.Role.HEAD).values("department_id")
-    versions = (
+    signed_by_them = Signature.objects.filter(version=OuterRef("pk"), department__in=headed)
+    return (
         SLAVersion.objects.filter(status__in=["draft", "awaiting"])
         .filter(Q(sla__meeting__department_a__in=headed) | Q(sla__meeting__department_b__in=headed))
+        .exclude(Exists(signed_by_them))
         .defer("pdf")
         .select_related(*_VERSION_RELATED)
-        .prefetch_related("signatures")
-        .order_by("created_at")
+        .order_by("created_at", "pk")
     )
-    head_of = set(headed.values_list("department_id", flat=True))
-    return [
-        version
-        for version in versions
-        if not any(s.department_id in head_of for s in version.signatures.all())
-    ]
 
 
 def reviewed_sla(meeting: Meeting) -> SLA | None:

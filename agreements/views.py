@@ -25,6 +25,7 @@ from agreements.forms import (
 )
 from agreements.models import SLA, SLAService, SLAVersion
 from agreements.services import AgreementError
+from lib.paging import page_of
 from meetings import permissions as meeting_permissions
 from meetings.models import Meeting
 from organisation.people import client_ip
@@ -114,8 +115,8 @@ def _detail_context(request: HttpRequest, version: SLAVersion, **extra: Any) -> 
 @login_required
 @require_GET
 def sla_list(request: HttpRequest) -> HttpResponse:
-    slas = selectors.slas_for_user(request.user)
-    return render(request, "agreements/sla_list.html", {"slas": slas})
+    page = page_of(request, selectors.slas_for_user(request.user).order_by("-pk"))
+    return render(request, "agreements/sla_list.html", {"slas": page, "page": page})
 
 
 DOCUMENTS_REGION = "sla-documents"

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from escalation.models import Escalation
+from lib.paging import BoundedCountPaginator
 
 
 @admin.register(Escalation)
@@ -9,6 +10,9 @@ class EscalationAdmin(admin.ModelAdmin):
 
     list_display = ["__str__", "meeting", "state", "arbiter", "opened_at"]
     list_filter = ["state"]
+    list_select_related = ["meeting__department_a", "meeting__department_b", "arbiter", "item"]
+    show_full_result_count = False
+    paginator = BoundedCountPaginator
     readonly_fields = ["item", "meeting", "state", "opened_by", "opened_at", "note", "arbiter"]
 
     def has_add_permission(self, request) -> bool:

@@ -50,6 +50,8 @@ class Escalation(models.Model):
 
     class Meta:
         ordering = ["-opened_at", "-id"]
+        # Escalations waiting for someone (the home page).
+        indexes = [models.Index(fields=["state"], name="escalation_state_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(state="awaiting_proposal") | Q(arbiter__isnull=False),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -94,7 +95,7 @@ def visible_escalations(user: AbstractBaseUser) -> QuerySet[Escalation]:
             condition = Q()
         else:
             condition |= Q(meeting__department_a__in=remit) | Q(meeting__department_b__in=remit)
-    return _base().filter(condition).distinct()
+    return _base().filter(condition)
 
 
 def action_for(user: AbstractBaseUser, escalation: Escalation) -> str:
@@ -135,12 +136,41 @@ def escalations_for_user(user: AbstractBaseUser) -> list[Escalation]:
 
     Show ``escalation.get_state_display()`` for its state.
     """
-    escalations = list(visible_escalations(user))
+    escalations = with_actions(user, visible_escalations(user))
+    escalations.sort(key=lambda e: not e.needs_action_by_user)
+    return escalations
+
+
+def with_actions(user: AbstractBaseUser, escalations: Iterable[Escalation]) -> list[Escalation]:
+    """``escalations`` with ``action_label`` and ``needs_action_by_user`` (see above)."""
+    escalations = list(escalations)
     for escalation in escalations:
         escalation.action_label = action_for(user, escalation)
         escalation.needs_action_by_user = bool(escalation.action_label)
-    escalations.sort(key=lambda e: not e.needs_action_by_user)
     return escalations
+
+
+def needing_user(user: AbstractBaseUser, limit: int) -> tuple[list[Escalation], int]:
+    """For the home page: up to ``limit`` escalations on which ``user`` has something to do
+    now, oldest first, and how many may need them in all (what the rules in
+    ``action_for`` could ask of them, before the per-head details)."""
+    if not user.is_authenticated:
+        return [], 0
+    headed = [d for d, m in org.memberships_of(user).items() if m.role == Membership.Role.HEAD]
+    candidates = visible_escalations(user).filter(
+        Q(state=State.AWAITING_PROPOSAL, meeting__facilitator=user)
+        | Q(state=State.WITH_ARBITER, arbiter=user)
+        | (
+            Q(state__in=[State.AWAITING_ACCEPTANCE, State.AWAITING_CONSENTS])
+            & (Q(meeting__department_a__in=headed) | Q(meeting__department_b__in=headed))
+        )
+    )
+    found = [
+        e
+        for e in with_actions(user, candidates.order_by("pk")[: limit * 4])
+        if e.needs_action_by_user
+    ]
+    return found[:limit], candidates.count()
 
 
 def eligible_arbiters(escalation: Escalation) -> QuerySet:

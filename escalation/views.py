@@ -22,6 +22,7 @@ from escalation.forms import (
     SessionForm,
 )
 from escalation.models import Escalation, State
+from lib.paging import page_of
 from meetings.rules import RuleError
 
 
@@ -51,8 +52,11 @@ def _roles(user, escalation: Escalation) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET"])
 def escalation_list(request: HttpRequest) -> HttpResponse:
-    escalations = selectors.escalations_for_user(request.user)
-    return render(request, "escalation/escalation_list.html", {"escalations": escalations})
+    page = page_of(request, selectors.visible_escalations(request.user).order_by("-pk"))
+    escalations = selectors.with_actions(request.user, page)
+    return render(
+        request, "escalation/escalation_list.html", {"escalations": escalations, "page": page}
+    )
 
 
 # --- the arbiter's workspace ----------------------------------------------------------

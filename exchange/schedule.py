@@ -66,6 +66,7 @@ def timetable() -> list[Periodic]:
         Periodic(agreement_tasks.sweep_unsealed, every(dt.timedelta(minutes=1))),
         Periodic(monitoring_tasks.send_daily_reminders, daily_at(settings.REMINDERS_AT)),
         Periodic(meeting_tasks.send_need_list_reminders, daily_at(settings.REMINDERS_AT)),
+        Periodic(monitoring_tasks.refresh_agreement_health, daily_at("00:05")),
     ]
 
 

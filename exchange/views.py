@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from agreements import selectors as agreement_selectors
 from escalation import selectors as escalation_selectors
+from lib.paging import PANEL_SIZE
 from meetings import permissions as meeting_permissions
 from meetings import rules, selectors
 from meetings.models import Step
@@ -18,8 +19,9 @@ from organisation import permissions as org
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    upcoming = selectors.upcoming_for_user(user)
-    facilitating = [m for m in upcoming if m.facilitator_id == user.pk]
+    upcoming = selectors.upcoming_for_user(user, limit=PANEL_SIZE)
+    facilitating = selectors.facilitating_in_preparation(user, limit=PANEL_SIZE)
+    escalations, escalations_count = escalation_selectors.needing_user(user, limit=PANEL_SIZE)
     memberships = list(user.memberships.select_related("department"))
     mine = {m.department_id for m in memberships}
 
@@ -44,7 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
         for m in upcoming
     ]
     context = {
-        "lists_to_prepare": selectors.lists_to_prepare(user),
+        "lists_to_prepare": selectors.lists_to_prepare(user, limit=PANEL_SIZE),
         "upcoming": entries,
         "join_now": [entry for entry in entries if entry["join"]],
         "facilitating": selectors.preparation_overview(facilitating),
@@ -52,8 +54,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_call": meeting_permissions.can_call_exchange(user),
         "roles": sorted(org.roles_of(user)),
         "memberships": memberships,
-        "to_sign": agreement_selectors.versions_to_sign(user),
-        "escalations": escalation_selectors.escalations_for_user(user),
-        "monitoring_attention": monitoring_selectors.attention_for(user),
+        "to_sign": agreement_selectors.versions_to_sign(user)[:PANEL_SIZE],
+        "escalations": escalations,
+        "escalations_count": escalations_count,
+        "monitoring_attention": monitoring_selectors.attention_for(user, limit=PANEL_SIZE),
     }
     return render(request, "home.html", context)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from lib.paging import BoundedCountPaginator
 from meetings.models import Event, Meeting, NeedItem, NeedList
 
 
@@ -14,6 +15,10 @@ class NeedListInline(admin.TabularInline):
 class MeetingAdmin(admin.ModelAdmin):
     list_display = ["__str__", "department_a", "department_b", "scheduled_for", "step"]
     list_filter = ["step"]
+    list_select_related = ["department_a", "department_b"]
+    raw_id_fields = ["facilitator", "review_of"]
+    show_full_result_count = False
+    paginator = BoundedCountPaginator
     readonly_fields = ["step", "current_item", "closed_at"]
     inlines = [NeedListInline]
 
@@ -22,12 +27,24 @@ class MeetingAdmin(admin.ModelAdmin):
 class NeedItemAdmin(admin.ModelAdmin):
     list_display = ["service", "need_list", "status"]
     list_filter = ["status"]
+    list_select_related = [
+        "need_list__department",
+        "need_list__meeting__department_a",
+        "need_list__meeting__department_b",
+    ]
+    raw_id_fields = ["need_list"]
+    show_full_result_count = False
+    paginator = BoundedCountPaginator
 
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
     list_display = ["meeting", "seq", "at", "actor", "kind"]
     list_filter = ["kind"]
+    list_select_related = ["meeting__department_a", "meeting__department_b", "actor"]
+    raw_id_fields = ["meeting", "actor", "item"]
+    show_full_result_count = False
+    paginator = BoundedCountPaginator
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -75,6 +75,11 @@ class Meeting(models.Model):
 
     class Meta:
         ordering = ["-scheduled_for"]
+        indexes = [
+            # The exchanges list (newest first) and the home page (soonest open ones first).
+            models.Index(fields=["scheduled_for", "id"], name="meeting_when_idx"),
+            models.Index(fields=["step", "scheduled_for"], name="meeting_step_when_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(department_a=models.F("department_b")),

@@ -62,12 +62,7 @@ def meeting_role(user: AbstractBaseUser, meeting: Meeting) -> Role | None:
     if meeting.facilitator_id == user.pk:
         role = Role.FACILITATOR
     else:
-        memberships = {
-            m.department_id: m.role
-            for m in Membership.objects.filter(
-                user=user, department_id__in=[meeting.department_a_id, meeting.department_b_id]
-            )
-        }
+        memberships = {d: m.role for d, m in org.memberships_of(user).items()}
         if meeting.department_a_id in memberships:
             head = memberships[meeting.department_a_id] == Membership.Role.HEAD
             role = Role.HEAD_A if head else Role.MEMBER_A
@@ -87,6 +82,7 @@ def forget_meeting_role(user: AbstractBaseUser, meeting: Meeting) -> None:
     cache = getattr(user, "_meeting_role_cache", None)
     if cache is not None:
         cache.pop(meeting.pk, None)
+    user.__dict__.pop("_org_memberships_cache", None)
 
 
 def can_view_meeting(user: AbstractBaseUser, meeting: Meeting) -> bool:

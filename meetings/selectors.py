@@ -58,10 +58,17 @@ def _everything() -> list:
         ),
         "acknowledgements",
         "readiness",
-        # The heads, named when the meeting waits for one of them.
-        Prefetch("department_a__memberships", queryset=Membership.objects.select_related("user")),
-        Prefetch("department_b__memberships", queryset=Membership.objects.select_related("user")),
     ]
+
+
+def _with_people(meeting: Meeting) -> Meeting:
+    """The two departments' people (the heads are named when the meeting waits for one),
+    in one query for both."""
+    prefetch_related_objects(
+        [meeting.department_a, meeting.department_b],
+        Prefetch("memberships", queryset=Membership.objects.select_related("user")),
+    )
+    return meeting
 
 
 def meeting_with_everything(pk: int, *, lock: bool = False) -> Meeting:
@@ -71,13 +78,13 @@ def meeting_with_everything(pk: int, *, lock: bool = False) -> Meeting:
     ).prefetch_related(*_everything())
     if lock:
         queryset = queryset.select_for_update(of=("self",))
-    return queryset.get(pk=pk)
+    return _with_people(queryset.get(pk=pk))
 
 
 def with_everything(meeting: Meeting) -> Meeting:
     """``meeting_with_everything`` for a meeting already loaded (with its departments)."""
     prefetch_related_objects([meeting], *_everything())
-    return meeting
+    return _with_people(meeting)
 
 
 def meeting_for_page(pk: int) -> QuerySet[Meeting]:
@@ -133,26 +140,45 @@ def meetings_for_user(user: AbstractBaseUser) -> QuerySet[Meeting]:
     return (
         Meeting.objects.filter(condition)
         .select_related("department_a", "department_b", "facilitator")
-        .order_by("-scheduled_for")
-        .distinct()
+        .order_by("-scheduled_for", "-pk")
     )
 
 
-def upcoming_for_user(user: AbstractBaseUser) -> list[Meeting]:
-    return list(meetings_for_user(user).exclude(step=Step.CLOSED).order_by("scheduled_for"))
+def upcoming_for_user(user: AbstractBaseUser, limit: int | None = None) -> list[Meeting]:
+    """Exchanges not closed yet, soonest first (the first ``limit`` of them)."""
+    upcoming = meetings_for_user(user).exclude(step=Step.CLOSED).order_by("scheduled_for", "pk")
+    return list(upcoming[:limit] if limit else upcoming)
 
 
-def lists_to_prepare(user: AbstractBaseUser) -> list[NeedList]:
-    """Need lists this person can still work on before their meetings open."""
+def facilitating_in_preparation(user: AbstractBaseUser, limit: int) -> list[Meeting]:
+    """The first ``limit`` exchanges ``user`` facilitates that are still in preparation."""
+    return list(
+        Meeting.objects.filter(facilitator=user, step=Step.PREPARATION)
+        .select_related("department_a", "department_b", "facilitator")
+        .order_by("scheduled_for", "pk")[:limit]
+    )
+
+
+def lists_to_prepare(user: AbstractBaseUser, limit: int | None = None) -> list[NeedList]:
+    """Need lists this person can still work on before their meetings open, soonest first."""
     result = []
-    lists = NeedList.objects.filter(
-        meeting__step=Step.PREPARATION,
-        department__memberships__user=user,
-    ).select_related("meeting__department_a", "meeting__department_b", "department")
+    lists = (
+        NeedList.objects.filter(
+            meeting__step=Step.PREPARATION,
+            department__memberships__user=user,
+        )
+        .select_related(
+            "meeting__department_a", "meeting__department_b", "meeting__facilitator", "department"
+        )
+        .order_by("meeting__scheduled_for", "pk")
+    )
+    if limit:
+        # Members may edit only when their head allows it: look a little further.
+        lists = lists[: limit * 4]
     for need_list in lists:
         if permissions.can_edit_need_list(user, need_list):
             result.append(need_list)
-    return result
+    return result[:limit] if limit else result
 
 
 def events_for(meeting: Meeting, *, after_seq: int = 0) -> QuerySet[Event]:

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
+from lib.paging import page_of
 from meetings import forms, permissions, rules, selectors, services, words
 from meetings.measures import Direction, Frequency, Kind, TimeUnit
 from meetings.models import Meeting, Move, NeedItem, NeedList, Step
@@ -74,14 +75,15 @@ def get_item_for(user, need_list: NeedList, item_pk: int) -> NeedItem:
 @login_required
 @require_GET
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    meetings = list(selectors.meetings_for_user(request.user))
-    for meeting in meetings:
+    page = page_of(request, selectors.meetings_for_user(request.user))
+    for meeting in page:
         meeting.step_label = "Proposed" if meeting.is_proposed else rules.step_label(meeting)
     return render(
         request,
         "meetings/meeting_list.html",
         {
-            "meetings": meetings,
+            "meetings": page,
+            "page": page,
             "can_schedule": permissions.can_schedule_exchange(request.user),
             "can_call": permissions.can_call_exchange(request.user),
         },

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from lib.paging import BoundedCountPaginator
 from monitoring.models import CalendarToken, Explanation, Measurement, MeasurementChange
 
 
@@ -28,6 +29,10 @@ class ChangeInline(admin.TabularInline):
 class MeasurementAdmin(ReadOnly):
     list_display = ["service", "period_start", "value_text", "met", "recorded_by", "recorded_at"]
     list_filter = ["met"]
+    list_select_related = ["service__provider", "service__recipient", "recorded_by"]
+    raw_id_fields = ["service", "recorded_by"]
+    show_full_result_count = False
+    paginator = BoundedCountPaginator
     inlines = [ChangeInline]
 
 
@@ -35,6 +40,10 @@ class MeasurementAdmin(ReadOnly):
 class ExplanationAdmin(ReadOnly):
     list_display = ["measurement", "written_by", "written_at", "status", "fix_by"]
     list_filter = ["status"]
+    list_select_related = ["measurement__service", "written_by"]
+    raw_id_fields = ["measurement", "written_by", "responded_by"]
+    show_full_result_count = False
+    paginator = BoundedCountPaginator
 
 
 @admin.register(CalendarToken)

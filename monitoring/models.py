@@ -115,6 +115,8 @@ class Explanation(models.Model):
 
     class Meta:
         ordering = ["measurement", "written_at", "id"]
+        # Explanations awaiting an answer (the home page).
+        indexes = [models.Index(fields=["status", "written_at"], name="explanation_status_idx")]
 
     def __str__(self) -> str:
         return f"Explanation of {self.measurement}"
@@ -193,3 +195,39 @@ class ApiRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.status})"
+
+
+class AgreementHealth(models.Model):
+    """An agreement's figures for the managers' overview, kept so the overview can sort and
+    page thousands of agreements in the database.
+
+    Written by ``monitoring.services.health_refresh``: after every measurement or
+    explanation, and once a day by the worker (periods fall due as days pass). A row
+    computed on another day, or for another version than the one in force, is stale:
+    the pages work its figures out afresh and use the row only to sort.
+    """
+
+    sla = models.OneToOneField(
+        "agreements.SLA", on_delete=models.CASCADE, primary_key=True, related_name="health"
+    )
+    version = models.ForeignKey(
+        "agreements.SLAVersion", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    met = models.PositiveIntegerField(default=0)
+    recorded = models.PositiveIntegerField(default=0)
+    due = models.PositiveIntegerField(default=0)
+    percent = models.PositiveSmallIntegerField(null=True)
+    open_issues = models.PositiveIntegerField(default=0)
+    awaiting_answers = models.PositiveIntegerField(default=0)
+    standing = models.CharField(max_length=16, default="no_figures")
+    reasons = models.JSONField(default=list)
+    computed_on = models.DateField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["-open_issues"], name="health_issues_idx"),
+            models.Index(fields=["percent"], name="health_percent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Health of agreement {self.sla_id} on {self.computed_on}"

@@ -8,14 +8,18 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Min, Prefetch, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import F, Min, Prefetch, QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from agreements import selectors as agreement_selectors
 from agreements.models import SLA, SLAService, SLAVersion, VersionStatus
+from lib import paging
 from meetings.measures import Measure
 from monitoring.models import Explanation, Measurement
 from monitoring.periods import Period, due_periods, measured_from
+from organisation import permissions as org
 from organisation.models import Membership
 
 WINDOWS = (3, 6, 12)
@@ -289,6 +293,7 @@ class Attention:
     overdue: list[tuple[SLAService, Period]] = field(default_factory=list)
     to_explain: list[Measurement] = field(default_factory=list)
     to_answer: list[Explanation] = field(default_factory=list)
+    more: bool = False
 
     def __bool__(self) -> bool:
         return bool(self.overdue or self.to_explain or self.to_answer)
@@ -306,41 +311,68 @@ def _signed_services() -> QuerySet[SLAService]:
     )
 
 
-def attention_for(user: AbstractBaseUser, today: dt.date | None = None) -> Attention:
+def attention_for(
+    user: AbstractBaseUser, today: dt.date | None = None, limit: int | None = None
+) -> Attention:
     """For the home page and the reminders: what ``user`` owes now.
 
     Members of a provider department owe its overdue measurements and the
     explanations of its misses; the head of a recipient department owes the
-    answers to explanations waiting for them.
+    answers to explanations waiting for them. With ``limit`` (the home page), only the
+    first few of each, from agreements whose kept figures show open issues (or are not
+    kept for today), and ``more`` says whether there may be others.
     """
     attention = Attention()
     if not user.is_authenticated:
         return attention
     today = today or timezone.localdate()
-    memberships = list(Membership.objects.filter(user=user))
+    memberships = list(org.memberships_of(user).values())
     member_of = {m.department_id for m in memberships}
     heads = {m.department_id for m in memberships if m.role == Membership.Role.HEAD}
     if not member_of:
         return attention
-    for record in records_for(list(_signed_services().filter(provider_id__in=member_of)), today):
+    services = _signed_services().filter(provider_id__in=member_of)
+    if limit:
+        services = services.exclude(
+            version__sla__health__computed_on=today,
+            version__sla__health__open_issues=0,
+            version__sla__health__version=F("version"),
+        )
+        sla_ids = list(
+            services.order_by("version__sla_id")
+            .values_list("version__sla_id", flat=True)
+            .distinct()[: limit + 1]
+        )
+        attention.more = len(sla_ids) > limit
+        services = services.filter(version__sla_id__in=sla_ids[:limit])
+    for record in records_for(list(services), today):
         service = record.service
         attention.overdue += [(service, r.period) for r in record.overdue]
         attention.to_explain += [r.measurement for r in record.unexplained]
     if heads:
-        attention.to_answer = list(
-            Explanation.objects.filter(
-                status=Explanation.Status.AWAITING,
-                measurement__service__recipient_id__in=heads,
-                measurement__service__version__status__in=[
-                    VersionStatus.SIGNED,
-                    VersionStatus.SUPERSEDED,
-                ],
-            ).select_related(
-                "measurement__service__provider",
-                "measurement__service__version",
-                "written_by",
-            )
+        to_answer = Explanation.objects.filter(
+            status=Explanation.Status.AWAITING,
+            measurement__service__recipient_id__in=heads,
+            measurement__service__version__status__in=[
+                VersionStatus.SIGNED,
+                VersionStatus.SUPERSEDED,
+            ],
+        ).select_related(
+            "measurement__service__provider",
+            "measurement__service__version",
+            "written_by",
         )
+        if limit:
+            to_answer = to_answer.order_by("written_at", "pk")[: limit + 1]
+        attention.to_answer = list(to_answer)
+    if limit:
+        attention.more = attention.more or any(
+            len(items) > limit
+            for items in (attention.overdue, attention.to_explain, attention.to_answer)
+        )
+        attention.overdue = attention.overdue[:limit]
+        attention.to_explain = attention.to_explain[:limit]
+        attention.to_answer = attention.to_answer[:limit]
     return attention
 
 
@@ -370,38 +402,96 @@ class SLASummary:
         return f"{self.sla.meeting.department_a.name} and {self.sla.meeting.department_b.name}"
 
 
-SORTS = {
-    "name": lambda s: s.name.lower(),
-    "compliance": lambda s: (s.compliance.percent is None, s.compliance.percent or 0),
-    "issues": lambda s: (-s.open_issues, s.name.lower()),
-}
-
-
-def overview(
-    user: AbstractBaseUser, sort: str = "issues", today: dt.date | None = None
-) -> list[SLASummary]:
-    """Every agreement ``user`` may see (a manager: their remit), with compliance over the
-    last 12 periods and open issues (overdue measurements and unexplained misses)."""
-    today = today or timezone.localdate()
-    summaries = []
-    for sla in agreement_selectors.slas_for_user(user):
-        version = next((v for v in sla.versions.all() if v.status == VersionStatus.SIGNED), None)
-        records = records_for(list(measured_services(version)), today) if version else []
+def summaries_for(slas: list[SLA], today: dt.date) -> dict[int, SLASummary]:
+    """The figures of each of ``slas`` worked out from their measurements, in a fixed
+    number of queries however many agreements are asked about."""
+    ids = [sla.pk for sla in slas]
+    versions = {
+        v.sla_id: v
+        for v in SLAVersion.objects.defer("pdf").filter(sla_id__in=ids, status=VersionStatus.SIGNED)
+    }
+    services = list(
+        SLAService.objects.filter(version__in=list(versions.values()))
+        .select_related("provider", "recipient", "version")
+        .order_by("version__sla_id", "position", "id")
+    )
+    by_sla: dict[int, list[MeasureRecord]] = {}
+    for record in records_for(services, today) if services else []:
+        by_sla.setdefault(record.service.version.sla_id, []).append(record)
+    summaries = {}
+    for sla in slas:
+        version = versions.get(sla.pk)
+        records = by_sla.get(sla.pk, [])
         totals = [compliance(r.rows, 12) for r in records]
-        summaries.append(
-            SLASummary(
-                sla=sla,
-                version=version,
-                compliance=Compliance(
-                    window=12,
-                    met=sum(c.met for c in totals),
-                    recorded=sum(c.recorded for c in totals),
-                    due=sum(c.due for c in totals),
-                ),
-                open_issues=sum(r.open_issues for r in records),
-                awaiting_answers=sum(1 for r in records for row in r.rows if row.awaiting_answer),
-                standing=standing(version, records),
-            )
+        summaries[sla.pk] = SLASummary(
+            sla=sla,
+            version=version,
+            compliance=Compliance(
+                window=12,
+                met=sum(c.met for c in totals),
+                recorded=sum(c.recorded for c in totals),
+                due=sum(c.due for c in totals),
+            ),
+            open_issues=sum(r.open_issues for r in records),
+            awaiting_answers=sum(1 for r in records for row in r.rows if row.awaiting_answer),
+            standing=standing(version, records),
         )
-    key = SORTS.get(sort.lstrip("-"), SORTS["issues"])
-    return sorted(summaries, key=key, reverse=sort.startswith("-"))
+    return summaries
+
+
+def _from_health(sla: SLA, version: SLAVersion | None) -> SLASummary:
+    health = sla.health
+    return SLASummary(
+        sla=sla,
+        version=version,
+        compliance=Compliance(12, health.met, health.recorded, health.due),
+        open_issues=health.open_issues,
+        awaiting_answers=health.awaiting_answers,
+        standing=Standing(health.standing, list(health.reasons)),
+    )
+
+
+def _health_is_fresh(sla: SLA, version: SLAVersion | None, today: dt.date) -> bool:
+    health = getattr(sla, "health", None)
+    return (
+        health is not None
+        and health.computed_on == today
+        and health.version_id == (version.pk if version else None)
+    )
+
+
+ORDERINGS = {
+    "name": [Lower("meeting__department_a__name"), Lower("meeting__department_b__name")],
+    "compliance": [F("health__percent").asc(nulls_last=True)],
+    "-compliance": [F("health__percent").desc(nulls_last=True)],
+    "issues": [F("health__open_issues").desc(nulls_last=True)],
+}
+SORTS = {"name", "compliance", "issues"}
+
+
+def overview_page(
+    user: AbstractBaseUser, sort: str, page: str | None, today: dt.date | None = None
+) -> tuple[Page, list[SLASummary]]:
+    """One page of the agreements ``user`` may see (a manager: their remit), sorted in the
+    database by the kept figures (``AgreementHealth``), with compliance over the last 12
+    periods and open issues (overdue measurements and unexplained misses). Figures kept
+    today for the version in force are shown as kept; the others are worked out afresh."""
+    today = today or timezone.localdate()
+    order = ORDERINGS.get(sort, ORDERINGS["issues"])
+    slas = (
+        agreement_selectors.slas_for_user(user)
+        .select_related("health")
+        .order_by(*order, Lower("meeting__department_a__name"), "pk")
+    )
+    current = Paginator(slas, paging.PER_PAGE).get_page(page)
+    in_force = {
+        sla.pk: next((v for v in sla.versions.all() if v.status == VersionStatus.SIGNED), None)
+        for sla in current
+    }
+    stale = [sla for sla in current if not _health_is_fresh(sla, in_force[sla.pk], today)]
+    worked_out = summaries_for(stale, today) if stale else {}
+    summaries = [
+        worked_out[sla.pk] if sla.pk in worked_out else _from_health(sla, in_force[sla.pk])
+        for sla in current
+    ]
+    return current, summaries

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -18,10 +19,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from agreements.models import SLAService, VersionStatus
+from agreements.models import SLA, SLAService, VersionStatus
 from meetings.measures import MeasureError
 from monitoring import periods, permissions, selectors
-from monitoring.models import ApiToken, Explanation, Measurement, MeasurementChange
+from monitoring.models import AgreementHealth, ApiToken, Explanation, Measurement, MeasurementChange
 from notifications.services import notice_key, notice_send
 from organisation.models import Department, Membership
 from organisation.people import display_name
@@ -192,6 +193,7 @@ def measurement_record(
     )
     if not is_met:
         _ask_for_explanation(measurement, change)
+    _health_changed(service)
     return measurement
 
 
@@ -238,6 +240,7 @@ def measurement_correct(
     )
     if was_met and not measurement.met:
         _ask_for_explanation(measurement, change)
+    _health_changed(service)
     return measurement
 
 
@@ -292,6 +295,7 @@ def explanation_write(
         ),
         _people(service.recipient_id, heads_only=True),
     )
+    _health_changed(service)
     return explanation
 
 
@@ -335,7 +339,54 @@ def explanation_respond(
             ),
             _people(service.provider_id),
         )
+    _health_changed(service)
     return explanation
+
+
+# --- the agreements' kept figures (the managers' overview) -------------------------------
+
+HEALTH_BATCH = 200
+
+
+def _health_changed(service: SLAService) -> None:
+    sla_id = service.version.sla_id
+    transaction.on_commit(lambda: health_refresh(sla_ids=[sla_id]))
+
+
+def health_refresh(*, sla_ids: Iterable[int] | None = None, today: dt.date | None = None) -> int:
+    """Work out and keep the overview's figures of these agreements (all when ``None``),
+    a batch at a time; returns how many were kept."""
+    today = today or timezone.localdate()
+    ids = list(SLA.objects.values_list("pk", flat=True) if sla_ids is None else sla_ids)
+    kept = 0
+    for start in range(0, len(ids), HEALTH_BATCH):
+        slas = list(SLA.objects.filter(pk__in=ids[start : start + HEALTH_BATCH]))
+        rows = [
+            AgreementHealth(
+                sla_id=pk,
+                version=summary.version,
+                met=summary.compliance.met,
+                recorded=summary.compliance.recorded,
+                due=summary.compliance.due,
+                percent=summary.compliance.percent,
+                open_issues=summary.open_issues,
+                awaiting_answers=summary.awaiting_answers,
+                standing=summary.standing.status,
+                reasons=summary.standing.reasons,
+                computed_on=today,
+            )
+            for pk, summary in selectors.summaries_for(slas, today).items()
+        ]
+        AgreementHealth.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["sla"],
+            update_fields=[
+                f.name for f in AgreementHealth._meta.concrete_fields if f.name != "sla"
+            ],
+        )
+        kept += len(rows)
+    return kept
 
 
 # --- figures from files and other systems ------------------------------------------------

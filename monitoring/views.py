@@ -279,9 +279,10 @@ def overview(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "issues")
     if sort.lstrip("-") not in selectors.SORTS:
         sort = "issues"
-    summaries = selectors.overview(request.user, sort=sort)
+    page, summaries = selectors.overview_page(request.user, sort, request.GET.get("page"))
     context = {
         "summaries": summaries,
+        "page": page,
         "sort": sort,
         "manager": org.is_manager(request.user),
         "is_head": Membership.objects.filter(user=request.user, role=Membership.Role.HEAD).exists(),

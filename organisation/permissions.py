@@ -39,10 +39,19 @@ def is_manager(user: AbstractBaseUser) -> bool:
     return OrgRole.Role.MANAGER in roles_of(user)
 
 
-def membership_in(user: AbstractBaseUser, department: Department) -> Membership | None:
+def memberships_of(user: AbstractBaseUser) -> dict[int, Membership]:
+    """The person's memberships by department id, read once per user object (per request)."""
     if not user.is_authenticated:
-        return None
-    return Membership.objects.filter(user=user, department=department).first()
+        return {}
+    cached = getattr(user, "_org_memberships_cache", None)
+    if cached is None:
+        cached = {m.department_id: m for m in Membership.objects.filter(user=user)}
+        user._org_memberships_cache = cached
+    return cached
+
+
+def membership_in(user: AbstractBaseUser, department: Department) -> Membership | None:
+    return memberships_of(user).get(department.pk)
 
 
 def is_head_of(user: AbstractBaseUser, department: Department) -> bool:

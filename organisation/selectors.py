@@ -72,7 +72,9 @@ def people_page(*, query: str = "", page: int | str = 1) -> tuple[Page, list[Per
         )
         .order_by("first_name", "last_name", "pk")
     )
-    query = " ".join(query.split())[:100]
+    # A search is at most 100 characters of text: control characters (a NUL byte cannot
+    # even be sent to PostgreSQL) are dropped.
+    query = " ".join("".join(c for c in query if c.isprintable() or c.isspace()).split())[:100]
     if query:
         people = people.filter(
             Q(first_name__icontains=query)

@@ -10,17 +10,17 @@ from tests.agreements.conftest import sign_both
 
 def test_each_head_is_asked_to_sign_until_they_have(ready_sla, org, as_user):
     version = ready_sla.versions.get()
-    assert selectors.versions_to_sign(org.fiona) == [version]
-    assert selectors.versions_to_sign(org.sam) == [version]
-    assert selectors.versions_to_sign(org.fergus) == []
-    assert selectors.versions_to_sign(org.priya) == []
+    assert list(selectors.versions_to_sign(org.fiona)) == [version]
+    assert list(selectors.versions_to_sign(org.sam)) == [version]
+    assert list(selectors.versions_to_sign(org.fergus)) == []
+    assert list(selectors.versions_to_sign(org.priya)) == []
     home = as_user(org.fiona).get(reverse("home")).readable
     assert "Agreements to sign" in home and "Your signature is needed" in home
 
 
 def test_nobody_is_asked_once_both_have_signed(ready_sla, org, as_user):
     sign_both(ready_sla, org)
-    assert selectors.versions_to_sign(org.fiona) == []
+    assert list(selectors.versions_to_sign(org.fiona)) == []
     assert "Agreements to sign" not in as_user(org.sam).get(reverse("home")).readable
 
 

@@ -7,18 +7,19 @@ from django.template.loader import render_to_string
 from escalation import selectors
 
 
-def test_the_panel_shows_what_to_do(escalation, org):
-    html = render_to_string(
-        "escalation/_home_panel.html",
-        {"escalations": selectors.escalations_for_user(org.priya)},
+def _panel(user) -> str:
+    escalations, count = selectors.needing_user(user, limit=5)
+    return render_to_string(
+        "escalation/_home_panel.html", {"escalations": escalations, "escalations_count": count}
     )
+
+
+def test_the_panel_shows_what_to_do(escalation, org):
+    html = _panel(org.priya)
     assert "Signed order forms" in html
     assert "For you: Propose an arbiter" in html
 
 
 def test_the_panel_is_empty_for_outsiders(escalation, org):
-    html = render_to_string(
-        "escalation/_home_panel.html",
-        {"escalations": selectors.escalations_for_user(org.olive)},
-    )
+    html = _panel(org.olive)
     assert html.strip() == ""

@@ -1,4 +1,7 @@
-"""Query parameters that make no sense are read strictly or ignored: never a server error."""
+"""Query parameters that make no sense are read strictly or ignored: never a server error.
+
+(A NUL byte in the organisation page's search once reached PostgreSQL, which refuses it.)
+"""
 
 from __future__ import annotations
 

@@ -44,13 +44,14 @@ def test_daily_runs_at_its_time_and_catches_up_a_missed_day(settings):
 def test_ensure_scheduled_enqueues_each_periodic_task_once(database_queue):
     enqueued = schedule.ensure_scheduled()
     assert sorted(enqueued) == [
+        "refresh_agreement_health",
         "send_daily_reminders",
         "send_need_list_reminders",
         "sweep_outbox",
         "sweep_unsealed",
     ]
     assert schedule.ensure_scheduled() == []  # already waiting: nothing twice
-    assert DBTaskResult.objects.count() == 4
+    assert DBTaskResult.objects.count() == 5
 
 
 def test_a_run_lost_with_a_killed_worker_is_enqueued_again(database_queue):

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from icalendar import Calendar, Event
 
-from meetings import permissions
+from meetings import permissions, rules
 from meetings.models import Meeting, NeedList, Step
 from notifications import kinds
 from notifications.services import Attachment, notice_key, notice_send
@@ -146,6 +146,79 @@ def invited(meeting: Meeting) -> None:
             kind=kinds.INVITATION,
             attachment=attachment,
         )
+
+
+# --- an exchange called by a head -------------------------------------------------------
+
+
+def time_to_answer(meeting: Meeting, *, by: AbstractBaseUser, key: str) -> None:
+    """The head whose answer the proposed time awaits is asked to accept or propose another.
+
+    Sent when a head calls an exchange (``key`` names the call) and each time the
+    other side proposes another time (``key`` names that proposal).
+    """
+    if not meeting.time_awaits:
+        return
+    department = rules.department_of(meeting, rules.Side(meeting.time_awaits))
+    other = meeting.other_department(department)
+    head = department.head
+    if head is None:
+        return
+    notice_send(
+        to=head,
+        subject=f"{other.name} proposes an exchange on {_when(meeting)}",
+        body=(
+            f"{display_name(by)} ({other.name}) proposes an expectations exchange with "
+            f"{department.name}: “{_one_line(str(meeting))}”.\n\n"
+            f"When: {_when(meeting)}\nWhere: {_one_line(meeting.place)}\n\n"
+            "Accept the time, or propose another, on the exchange's page. A calendar "
+            f"invitation follows once the time is agreed.\n{meeting_url(meeting)}"
+        ),
+        key=key,
+        kind=kinds.INVITATION,
+    )
+
+
+def facilitator_asked(meeting: Meeting, *, by: AbstractBaseUser) -> None:
+    """The facilitator a head invited is asked to accept or decline chairing."""
+    facilitator = meeting.facilitator
+    if facilitator is None:
+        return
+    notice_send(
+        to=facilitator,
+        subject=f"Will you chair an exchange? {_one_line(str(meeting))}",
+        body=(
+            f"{display_name(by)} asks you to chair the expectations exchange between "
+            f"{meeting.department_a.name} and {meeting.department_b.name}.\n\n"
+            f"Proposed for: {_when(meeting)}\nWhere: {_one_line(meeting.place)}\n\n"
+            f"Accept or decline on the exchange's page:\n{meeting_url(meeting)}"
+        ),
+        key=notice_key("facilitator-asked", meeting.pk, facilitator.pk),
+        kind=kinds.INVITATION,
+    )
+
+
+def facilitator_answered(
+    meeting: Meeting, *, by: AbstractBaseUser, accepted: bool, key: str
+) -> None:
+    """Both heads hear whether the invited facilitator accepted; on acceptance, once the
+    time is agreed, the facilitator gets the calendar invitation like everyone else."""
+    if accepted:
+        what = f"{display_name(by)} accepted and will chair the exchange."
+    else:
+        what = (
+            f"{display_name(by)} declined to chair. You can invite another facilitator on the "
+            f"exchange's page; otherwise the head of {meeting.department_a.name} chairs."
+        )
+    notice_send(
+        to=_heads(meeting),
+        subject=f"Facilitator {'accepted' if accepted else 'declined'}: {_one_line(str(meeting))}",
+        body=f"{what}\n\n{meeting_url(meeting)}",
+        key=key,
+        kind=kinds.INVITATION,
+    )
+    if accepted and not meeting.time_awaits:
+        invited(meeting)
 
 
 # --- need lists -------------------------------------------------------------------------

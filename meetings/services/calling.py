@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from meetings import rules
+from meetings import notices, rules
 from meetings.models import Meeting, NeedList
 from meetings.rules import RuleError, Side
 from meetings.services.base import Outcome, _act, _record
@@ -121,6 +121,9 @@ def meeting_call(
         ),
         after={"scheduled_for": scheduled_for.isoformat(), "place": place},
     )
+    notices.time_to_answer(meeting, by=by, key=f"exchange-called:{meeting.pk}")
+    if facilitator is not None:
+        notices.facilitator_asked(meeting, by=by)
     return meeting
 
 
@@ -139,6 +142,7 @@ def meeting_time_accept(*, meeting: Meeting, by: AbstractBaseUser) -> Outcome:
             "The exchange is agreed."
         ),
     )
+    notices.invited(locked)  # both heads and the chair, with the calendar invitation
     return Outcome(locked, event)
 
 
@@ -169,6 +173,7 @@ def meeting_time_propose(
         before=before,
         after={"scheduled_for": scheduled_for.isoformat(), "place": locked.place},
     )
+    notices.time_to_answer(locked, by=by, key=f"time-proposed:{event.pk}")
     return Outcome(locked, event)
 
 
@@ -187,6 +192,7 @@ def meeting_facilitator_invite(
         kind="facilitator_invited",
         description=f"{display_name(by)} invited {display_name(facilitator)} to chair.",
     )
+    notices.facilitator_asked(locked, by=by)
     return Outcome(locked, event)
 
 
@@ -209,5 +215,8 @@ def meeting_invitation_answer(*, meeting: Meeting, by: AbstractBaseUser, accept:
         actor=by,
         kind="invitation_accepted" if accept else "invitation_declined",
         description=description,
+    )
+    notices.facilitator_answered(
+        locked, by=by, accepted=accept, key=f"facilitator-answer:{event.pk}"
     )
     return Outcome(locked, event)

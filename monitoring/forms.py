@@ -108,9 +108,16 @@ class ReviewForm(forms.Form):
     )
     facilitator = forms.ModelChoiceField(queryset=None, label="Facilitator")
 
-    def __init__(self, *args, facilitators=None, **kwargs) -> None:
+    def __init__(self, *args, facilitators=None, calling: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["facilitator"].queryset = facilitators
+        if calling:  # a head invites a facilitator, or chairs it without one
+            self.fields["facilitator"].required = False
+            self.fields["facilitator"].label = "Invite a facilitator (optional)"
+            self.fields["facilitator"].help_text = (
+                "Without one, you chair the review. A facilitator you invite chairs once "
+                "they accept."
+            )
         self.fields["facilitator"].label_from_instance = lambda u: u.get_full_name() or u.username
 
     def clean_scheduled_for(self) -> dt.datetime:

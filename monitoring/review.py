@@ -43,6 +43,12 @@ def can_open_review(user: AbstractBaseUser, sla: SLA) -> bool:
     )
 
 
+def can_call_review(user: AbstractBaseUser, sla: SLA) -> bool:
+    """Either head calls a review exchange, as any exchange: the other head answers the
+    time, and the caller's department presents first."""
+    return agreement_permissions.department_headed_in(user, sla) is not None
+
+
 def can_request_review(user: AbstractBaseUser, sla: SLA) -> bool:
     """A head asks the facilitator of the agreement's exchange (without one, a head calls
     a new exchange instead)."""
@@ -82,31 +88,54 @@ def review_open(
     place: str,
     facilitator: AbstractBaseUser | None = None,
 ) -> Meeting:
+    """A review exchange of ``sla``, its need lists filled from the agreement in force.
+
+    A facilitator or a manager schedules it (the time is set); a head of either
+    department calls it like any exchange (the other head answers the time, the
+    caller's department presents first, a named facilitator is invited).
+    """
     sla = SLA.objects.select_related(
         "meeting__department_a", "meeting__department_b", "meeting__facilitator"
     ).get(pk=sla.pk)
+    calling = None
     if not can_open_review(by, sla):
-        raise MonitoringError(
-            "Only a facilitator or a manager opens a review exchange; a head asks for one.",
-            status=403,
-        )
+        calling = agreement_permissions.department_headed_in(by, sla)
+        if calling is None:
+            raise MonitoringError(
+                "Only a head of either department, a facilitator or a manager opens a review "
+                "exchange.",
+                status=403,
+            )
     version = selectors.signed_version(sla)
     if version is None:
         raise MonitoringError("Only a signed agreement is reviewed.")
     if open_review(sla) is not None:
         raise MonitoringError("A review exchange of this agreement is already under way.")
     original = sla.meeting
+    title = f"Review: {original.department_a.name} and {original.department_b.name}"
     try:
-        meeting = meeting_services.meeting_schedule(
-            by=by,
-            department_a=original.department_a,
-            department_b=original.department_b,
-            facilitator=facilitator or original.facilitator,
-            scheduled_for=scheduled_for,
-            place=place,
-            title=f"Review: {original.department_a.name} and {original.department_b.name}",
-            review_of=original,
-        )
+        if calling is not None:
+            meeting = meeting_services.meeting_call(
+                by=by,
+                department_a=calling,
+                department_b=original.other_department(calling),
+                facilitator=facilitator,
+                scheduled_for=scheduled_for,
+                place=place,
+                title=title,
+                review_of=original,
+            )
+        else:
+            meeting = meeting_services.meeting_schedule(
+                by=by,
+                department_a=original.department_a,
+                department_b=original.department_b,
+                facilitator=facilitator or original.facilitator,
+                scheduled_for=scheduled_for,
+                place=place,
+                title=title,
+                review_of=original,
+            )
         for service in version.services.select_related("recipient", "need_item").order_by(
             "position", "id"
         ):

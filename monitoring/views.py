@@ -322,35 +322,48 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     """Open a review exchange from the agreement (facilitators, managers), or ask for one (heads)."""
     sla = get_sla_for(request.user, pk)
     user = request.user
-    may_open = review_service.can_open_review(user, sla)
+    may_schedule = review_service.can_open_review(user, sla)
+    calling = not may_schedule and review_service.can_call_review(user, sla)
+    may_open = may_schedule or calling
     may_ask = review_service.can_request_review(user, sla)
     if not (may_open or may_ask):
         raise PermissionDenied("Only the heads, a facilitator or a manager review an agreement.")
+    asking = request.method == "POST" and may_ask and "ask" in request.POST
     context: dict[str, Any] = {
         "sla": sla,
         "meeting": sla.meeting,
         "version": selectors.signed_version(sla),
         "under_way": review_service.open_review(sla),
         "may_open": may_open,
+        "calling": calling,
         "may_ask": may_ask,
     }
     form = ReviewForm(
-        request.POST if request.method == "POST" and may_open else None,
+        request.POST if request.method == "POST" and may_open and not asking else None,
         facilitators=_facilitators(),
-        initial={"facilitator": sla.meeting.facilitator_id, "place": sla.meeting.place},
+        calling=calling,
+        initial={
+            "facilitator": None if calling else sla.meeting.facilitator_id,
+            "place": sla.meeting.place,
+        },
     )
-    ask_form = ReviewRequestForm(request.POST if request.method == "POST" and may_ask else None)
+    ask_form = ReviewRequestForm(request.POST if asking else None)
     context.update(form=form, ask_form=ask_form)
     if request.method == "POST":
         try:
-            if may_open:
+            if may_open and not asking:
                 if not form.is_valid():
                     return render(request, "monitoring/review.html", context, status=400)
                 meeting = review_service.review_open(sla=sla, by=user, **form.cleaned_data)
                 messages.success(
                     request,
-                    "Review exchange scheduled. The need lists start from the agreement's "
-                    "services; the heads now edit them as usual.",
+                    (
+                        "Review exchange proposed: the other head accepts the time or proposes "
+                        "another. The need lists start from the agreement's services."
+                        if calling
+                        else "Review exchange scheduled. The need lists start from the "
+                        "agreement's services; the heads now edit them as usual."
+                    ),
                 )
                 return redirect("meetings:detail", pk=meeting.pk)
             ask_form.is_valid()

@@ -73,10 +73,12 @@ def meeting_call(
     facilitator: AbstractBaseUser | None = None,
     needs_due: dt.date | None = None,
     title: str = "",
+    review_of: Meeting | None = None,
 ) -> Meeting:
     """The head of ``department_a`` calls an exchange with ``department_b``.
 
     The time and place are proposed to B's head; a named facilitator is invited.
+    ``review_of``: the exchange whose agreement this one reviews.
     """
     if not org.is_head_of(by, department_a):
         raise RuleError("Only the head of a department can call an exchange for it.", status=403)
@@ -105,6 +107,7 @@ def meeting_call(
         needs_due=needs_due,
         time_awaits=Side.B,
         created_by=by,
+        review_of=review_of,
     )
     meeting.full_clean()
     meeting.save()

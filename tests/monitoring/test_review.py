@@ -47,8 +47,8 @@ def test_one_review_at_a_time_and_only_of_a_signed_agreement(signed, org):
         open_review(draft, org.priya)
 
 
-@pytest.mark.parametrize("who", ["fiona", "sam", "fergus", "olive"])
-def test_heads_and_others_cannot_open_one(signed, org, who):
+@pytest.mark.parametrize("who", ["fergus", "sean", "olive", "arthur"])
+def test_members_and_others_cannot_open_one(signed, org, who):
     with pytest.raises(MonitoringError) as refusal:
         open_review(signed, getattr(org, who))
     assert refusal.value.status == 403
@@ -61,13 +61,43 @@ def test_a_head_asks_the_facilitator(
     url = reverse("monitoring:review", kwargs={"pk": signed.pk})
     assert "Ask for a review" in as_user(org.fiona).get(url).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        response = as_user(org.fiona).post(url, {"note": "Targets are too low"})
+        response = as_user(org.fiona).post(url, {"ask": "1", "note": "Targets are too low"})
     assert response.status_code == 302
     run_tasks()
     assert mail.outbox[0].to == ["priya@example.org"]
     assert "Targets are too low" in mail.outbox[0].body
     assert as_user(org.fergus).get(url).status_code == 403
     assert as_user(org.olive).get(url).status_code == 403
+
+
+def test_a_head_calls_a_review_the_other_head_answers_and_her_side_presents_first(
+    signed, org, django_capture_on_commit_callbacks, run_tasks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = open_review(signed, org.sam)
+    assert meeting.review_of == signed.meeting
+    assert (meeting.department_a, meeting.department_b) == (org.sales, org.finance)
+    assert meeting.is_proposed and meeting.facilitator is None
+    finance_needs = [i.service for i in meeting.need_list_for(org.finance).items.all()]
+    assert finance_needs == ["Signed order forms", "Credit notes"]
+    run_tasks()
+    assert [m.to for m in mail.outbox] == [["fiona@example.org"]]  # asked to answer the time
+
+
+def test_a_head_calls_a_review_from_the_page_without_a_facilitator(signed, org, as_user):
+    url = reverse("monitoring:review", kwargs={"pk": signed.pk})
+    client = as_user(org.fiona)
+    page = client.get(url).content.decode()
+    assert "Propose the review exchange" in page and "Ask for a review" in page
+    assert client.post(url, {"place": "Room 4"}).status_code == 400  # no time: nothing made
+    assert not Meeting.objects.filter(review_of=signed.meeting).exists()
+    response = client.post(
+        url,
+        {"scheduled_for": WHEN.strftime("%Y-%m-%dT%H:%M"), "place": "Room 4", "facilitator": ""},
+    )
+    meeting = Meeting.objects.get(review_of=signed.meeting)
+    assert response["Location"] == reverse("meetings:detail", kwargs={"pk": meeting.pk})
+    assert meeting.department_a == org.finance and meeting.facilitator is None
 
 
 def test_the_review_page_schedules(signed, org, as_user):

@@ -25,6 +25,7 @@ BENCHMARKS = [
     "pdf",  # bench_pdf: render, seal and download an SLA
     "worker_pdf",  # bench_worker_pdf: the worker's render memory over 1,000 seals
     "meeting",  # bench_meeting: the meeting page at 5 and 200 requests, beside a bare view
+    "scale",  # bench_scale: every listing page against 10,000 exchanges of history
     "live",  # bench_live: a whole meeting on 300 live screens, each kind of action
     "soak",  # bench_soak: 300 live screens for 10 minutes (BENCH_SOAK_SECONDS)
 ]

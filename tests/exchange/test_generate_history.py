@@ -1,0 +1,39 @@
+"""``manage.py generate_history``: a whole history, the same every time, on an empty database."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from exchange import history
+from meetings.models import Meeting, NeedItem, Step
+from monitoring.models import AgreementHealth, Measurement
+
+
+@pytest.mark.django_db
+def test_it_makes_the_history_in_proportion():
+    call_command("generate_history", scale=0.002, stdout=None)
+    assert Meeting.objects.count() == 20
+    assert NeedItem.objects.count() == 200
+    closed = Meeting.objects.filter(step=Step.CLOSED).count()
+    assert Measurement.objects.count() == closed * 5 * 5
+    assert AgreementHealth.objects.count() == closed
+    assert Meeting.objects.filter(step=Step.B_RESPONDS).exists()
+
+
+@pytest.mark.django_db
+def test_the_same_seed_makes_the_same_history():
+    first = history.generate(scale=0.002, log=lambda line: None)
+    met = list(Measurement.objects.order_by("pk").values_list("met", flat=True))
+    pairs = list(Meeting.objects.order_by("pk").values_list("department_b__name", flat=True))
+    call_command("flush", interactive=False, verbosity=0)
+    assert history.generate(scale=0.002, log=lambda line: None) == first
+    assert list(Measurement.objects.order_by("pk").values_list("met", flat=True)) == met
+    assert (
+        list(Meeting.objects.order_by("pk").values_list("department_b__name", flat=True)) == pairs
+    )
+
+
+def test_it_refuses_a_database_with_people(org):
+    with pytest.raises(CommandError, match="empty"):
+        call_command("generate_history", scale=0.002)

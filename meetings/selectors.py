@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import (
     CharField,
@@ -94,8 +96,14 @@ def meeting_for_page(pk: int) -> QuerySet[Meeting]:
     to a meeting is recorded as an event, so its latest event (number and time)
     stands for all of them; an escalation moves on in its own app, so the state of
     each escalated request is part of it too (in no set order: SQLite cannot order
-    an aggregate; another order only costs a rendering).
+    an aggregate; another order only costs a rendering). The query is built once per
+    process (building its subqueries cost more than running it) and filtered per page.
     """
+    return _page_queryset().filter(pk=pk)
+
+
+@functools.cache
+def _page_queryset() -> QuerySet[Meeting]:
     latest = Event.objects.filter(meeting=OuterRef("pk")).order_by("-seq")
     escalations = (
         NeedItem.objects.filter(need_list__meeting=OuterRef("pk"), status=ItemStatus.ESCALATED)
@@ -109,14 +117,12 @@ def meeting_for_page(pk: int) -> QuerySet[Meeting]:
         )
         .values("states")
     )
-    return (
-        Meeting.objects.filter(pk=pk)
-        .select_related("department_a", "department_b", "facilitator", "current_item")
-        .annotate(
-            latest_seq=Subquery(latest.values("seq")[:1]),
-            latest_at=Subquery(latest.values("at")[:1]),
-            escalation_states=Subquery(escalations),
-        )
+    return Meeting.objects.select_related(
+        "department_a", "department_b", "facilitator", "current_item"
+    ).annotate(
+        latest_seq=Subquery(latest.values("seq")[:1]),
+        latest_at=Subquery(latest.values("at")[:1]),
+        escalation_states=Subquery(escalations),
     )
 
 

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.urls import reverse
 
 from agreements import permissions as agreement_permissions
@@ -34,6 +35,7 @@ from meetings.rules import RuleError
 from monitoring import selectors
 from monitoring.services import MonitoringError
 from notifications.services import notice_key, notice_send
+from organisation.models import Membership
 from organisation.people import display_name
 
 
@@ -136,9 +138,16 @@ def review_open(
                 title=title,
                 review_of=original,
             )
-        for service in version.services.select_related("recipient", "need_item").order_by(
-            "position", "id"
-        ):
+        services = (
+            version.services.select_related("recipient", "need_item")
+            .prefetch_related(
+                Prefetch(
+                    "recipient__memberships", queryset=Membership.objects.select_related("user")
+                )
+            )
+            .order_by("position", "id")
+        )
+        for service in services:
             head = service.recipient.head
             meeting_services.need_item_add(
                 need_list=meeting.need_list_for(service.recipient),

@@ -8,6 +8,9 @@ class MembershipInline(admin.TabularInline):
     extra = 1
     autocomplete_fields = ["user"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user", "department")
+
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
@@ -20,6 +23,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 class MembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "department", "role"]
     list_filter = ["department", "role"]
+    list_select_related = ["user", "department"]
     autocomplete_fields = ["user", "department"]
 
 
@@ -27,6 +31,7 @@ class MembershipAdmin(admin.ModelAdmin):
 class OrgRoleAdmin(admin.ModelAdmin):
     list_display = ["user", "role"]
     list_filter = ["role"]
+    list_select_related = ["user"]
     autocomplete_fields = ["user"]
     filter_horizontal = ["remit"]
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, prefetch_related_objects
 from django.utils import timezone
 
 from meetings import notices, permissions, rules
@@ -48,6 +48,8 @@ def meeting_schedule(
         raise RuleError("Only a facilitator or a manager can schedule an exchange.", status=403)
     if department_a.pk == department_b.pk:
         raise ScheduleError("An exchange needs two different departments.")
+    # Both departments' people in one query.
+    prefetch_related_objects([department_a, department_b], "memberships__user")
     for department in (department_a, department_b):
         if department.head is None:
             raise ScheduleError(

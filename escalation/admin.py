@@ -13,6 +13,7 @@ class EscalationAdmin(admin.ModelAdmin):
     list_select_related = ["meeting__department_a", "meeting__department_b", "arbiter", "item"]
     show_full_result_count = False
     paginator = BoundedCountPaginator
+    ordering = ["-pk"]  # newest first, along the primary key's index
     readonly_fields = ["item", "meeting", "state", "opened_by", "opened_at", "note", "arbiter"]
 
     def has_add_permission(self, request) -> bool:

@@ -25,7 +25,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from agreements.models import SLA, Signature, SLAService, SLAVersion, VersionStatus
@@ -365,6 +365,10 @@ def generate(
     )
     kept = monitoring_services.health_refresh(sla_ids=[s.pk for s in slas], today=today)
     log(f"AgreementHealth: {kept}")
+    if connection.vendor == "postgresql":
+        # The planner's statistics, as autovacuum would gather them after a bulk load.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return {
         "exchanges": len(meetings),
         "requests": len(items),

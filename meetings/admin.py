@@ -19,6 +19,7 @@ class MeetingAdmin(admin.ModelAdmin):
     raw_id_fields = ["facilitator", "review_of"]
     show_full_result_count = False
     paginator = BoundedCountPaginator
+    ordering = ["-pk"]  # newest first, along the primary key's index
     readonly_fields = ["step", "current_item", "closed_at"]
     inlines = [NeedListInline]
 
@@ -35,6 +36,7 @@ class NeedItemAdmin(admin.ModelAdmin):
     raw_id_fields = ["need_list"]
     show_full_result_count = False
     paginator = BoundedCountPaginator
+    ordering = ["-pk"]  # newest first, along the primary key's index
 
 
 @admin.register(Event)
@@ -45,6 +47,7 @@ class EventAdmin(admin.ModelAdmin):
     raw_id_fields = ["meeting", "actor", "item"]
     show_full_result_count = False
     paginator = BoundedCountPaginator
+    ordering = ["-pk"]  # newest first, along the primary key's index
 
     def has_add_permission(self, request) -> bool:
         return False

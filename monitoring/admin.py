@@ -33,6 +33,7 @@ class MeasurementAdmin(ReadOnly):
     raw_id_fields = ["service", "recorded_by"]
     show_full_result_count = False
     paginator = BoundedCountPaginator
+    ordering = ["-pk"]  # newest first, along the primary key's index
     inlines = [ChangeInline]
 
 
@@ -44,6 +45,7 @@ class ExplanationAdmin(ReadOnly):
     raw_id_fields = ["measurement", "written_by", "responded_by"]
     show_full_result_count = False
     paginator = BoundedCountPaginator
+    ordering = ["-pk"]  # newest first, along the primary key's index
 
 
 @admin.register(CalendarToken)

@@ -123,8 +123,8 @@ FIRST_ACT_FIELDS = ("item", "remark", "text", "step", "minutes", "answer", "read
 # Examples per URL pattern (the live meeting's actions get more: there are many);
 # FUZZ_SCALE=0.1 for a quick run while developing, 10 for a long one.
 SCALE = float(os.environ.get("FUZZ_SCALE", "1"))
-EXAMPLES = max(1, int(60 * SCALE))
-ACT_EXAMPLES = max(1, int(500 * SCALE))
+EXAMPLES = max(1, int(100 * SCALE))
+ACT_EXAMPLES = max(1, int(800 * SCALE))
 
 NAUGHTY = [
     "",

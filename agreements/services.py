@@ -34,7 +34,7 @@ from meetings import permissions as meeting_permissions
 from meetings.models import ItemStatus, Meeting, NeedItem, Origin
 from meetings.rules import RuleError
 from meetings.words import possessive
-from notifications.services import last_queued_at, notice_key, notice_send
+from notifications.services import notice_key, notice_send, remind_refusal
 from organisation.models import Department
 from organisation.people import display_name
 
@@ -594,9 +594,6 @@ def sla_sign(
     return signature
 
 
-REMIND_EVERY = dt.timedelta(hours=1)
-
-
 def unsigned_departments(version: SLAVersion) -> list[Department]:
     """The departments whose head has not signed ``version`` (while it can still be signed)."""
     if version.status not in {VersionStatus.DRAFT, VersionStatus.AWAITING}:
@@ -628,16 +625,11 @@ def sla_remind_signer(*, version: SLAVersion, by: AbstractBaseUser, department_i
     if head is None:
         raise AgreementError(f"{department.name} has no head to remind.")
     prefix = notice_key("agreement-nudge", version.pk, department.pk) + ":"
-    last = last_queued_at(key_prefix=prefix, recipient=head)
-    now = timezone.now()
-    if last is not None and now - last < REMIND_EVERY:
-        again = timezone.localtime(last + REMIND_EVERY)
-        raise AgreementError(
-            f"{_name(head)} was reminded at {timezone.localtime(last):%H:%M}. You can remind "
-            f"them again from {again:%H:%M}.",
-            status=429,
-        )
-    if not notices.sign_nudge(version, department=department, by=by, key=prefix + now.isoformat()):
+    refusal = remind_refusal(key_prefix=prefix, recipient=head, name=_name(head))
+    if refusal:
+        raise AgreementError(refusal, status=429)
+    key = prefix + timezone.now().isoformat()
+    if not notices.sign_nudge(version, department=department, by=by, key=key):
         return f"No email was sent: {_name(head)} has turned these emails off."
     return f"Reminder sent to {_name(head)}."
 

@@ -114,6 +114,27 @@ def last_queued_at(*, key_prefix: str, recipient: AbstractBaseUser) -> dt.dateti
     )
 
 
+# How often a person may be reminded of one thing on someone's request (the chair's
+# "remind" buttons).
+REMIND_EVERY = dt.timedelta(hours=1)
+
+
+def remind_refusal(*, key_prefix: str, recipient: AbstractBaseUser, name: str) -> str | None:
+    """Why ``recipient`` (called ``name``) cannot be reminded again yet, or ``None``.
+
+    A reminder whose key starts with ``key_prefix`` is sent at most once every
+    ``REMIND_EVERY``; the refusal says when the next one can go.
+    """
+    last = last_queued_at(key_prefix=key_prefix, recipient=recipient)
+    if last is None or timezone.now() - last >= REMIND_EVERY:
+        return None
+    again = timezone.localtime(last + REMIND_EVERY)
+    return (
+        f"{name} was reminded at {timezone.localtime(last):%H:%M}. You can remind them again "
+        f"from {again:%H:%M}."
+    )
+
+
 def turned_off(user: AbstractBaseUser) -> set[str]:
     """The kinds of email ``user`` has turned off."""
     return set(OptOut.objects.filter(user=user).values_list("kind", flat=True))

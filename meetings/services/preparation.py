@@ -16,7 +16,7 @@ from meetings.models import Meeting, NeedItem, NeedList, Step
 from meetings.rules import RuleError
 from meetings.services.base import StaleEdit, _lock, _record, _role
 from meetings.words import possessive
-from notifications.services import last_queued_at, notice_key
+from notifications.services import notice_key, remind_refusal
 from organisation import permissions as org
 from organisation.models import Department
 from organisation.people import display_name
@@ -333,9 +333,6 @@ def need_list_set_ready(*, need_list: NeedList, by: AbstractBaseUser, ready: boo
     return need_list
 
 
-REMIND_EVERY = dt.timedelta(hours=1)
-
-
 @transaction.atomic
 def need_list_remind(*, meeting: Meeting, by: AbstractBaseUser, need_list_id: int) -> str:
     """The chair reminds a head whose list is not ready, at most once an hour.
@@ -361,16 +358,10 @@ def need_list_remind(*, meeting: Meeting, by: AbstractBaseUser, need_list_id: in
     if head is None:
         raise RuleError(f"{need_list.department.name} has no head to remind.")
     prefix = notice_key("need-list-nudge", need_list.pk) + ":"
-    last = last_queued_at(key_prefix=prefix, recipient=head)
-    now = timezone.now()
-    if last is not None and now - last < REMIND_EVERY:
-        again = timezone.localtime(last + REMIND_EVERY)
-        raise RuleError(
-            f"{display_name(head)} was reminded at {timezone.localtime(last):%H:%M}. You can "
-            f"remind them again from {again:%H:%M}.",
-            status=429,
-        )
-    if not notices.need_list_nudge(need_list, by=by, key=prefix + now.isoformat()):
+    refusal = remind_refusal(key_prefix=prefix, recipient=head, name=display_name(head))
+    if refusal:
+        raise RuleError(refusal, status=429)
+    if not notices.need_list_nudge(need_list, by=by, key=prefix + timezone.now().isoformat()):
         return (
             f"No email was sent: {display_name(head)} has turned these reminders off. "
             "Their home page still shows the list to prepare."

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from escalation.models import Escalation
+from meetings import permissions as meeting_permissions
 from notifications import kinds
 from notifications.services import notice_key, notice_send
 
@@ -18,12 +19,9 @@ def _link(escalation: Escalation, name: str = "escalation:detail") -> str:
 
 
 def _proposer(escalation: Escalation) -> list:
-    """Whoever proposes the arbiter: the facilitator, or the calling head without one."""
-    meeting = escalation.meeting
-    if meeting.has_facilitator:
-        return [meeting.facilitator]
-    head = meeting.department_a.head
-    return [head] if head is not None else []
+    """Whoever proposes the arbiter: whoever chaired, the facilitator or the calling head."""
+    chair = meeting_permissions.chair_person(escalation.meeting)
+    return [chair] if chair is not None else []
 
 
 def _chair_words(escalation: Escalation) -> str:

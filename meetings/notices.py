@@ -56,15 +56,8 @@ def _heads(meeting: Meeting) -> list[AbstractBaseUser]:
 
 
 def chair_of(meeting: Meeting) -> AbstractBaseUser | None:
-    """Whoever chairs ``meeting``, as ``meetings.permissions.is_chair`` answers it."""
-    candidates = [getattr(meeting, "facilitator", None), *_heads(meeting)]
-    for person in candidates:
-        if person is None:
-            continue
-        permissions.forget_meeting_role(person, meeting)
-        if permissions.is_chair(permissions.meeting_role(person, meeting), meeting):
-            return person
-    return None
+    """Whoever chairs ``meeting`` (``meetings.permissions.chair_person``)."""
+    return permissions.chair_person(meeting)
 
 
 def everyone_in(meeting: Meeting) -> list[AbstractBaseUser]:

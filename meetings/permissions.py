@@ -121,6 +121,14 @@ def is_chair(role: Role | None, meeting: Meeting) -> bool:
     return rules.is_chair(role, meeting)
 
 
+def chair_person(meeting: Meeting) -> AbstractBaseUser | None:
+    """The person who chairs ``meeting``, as ``rules.chair_role`` decides: the facilitator
+    who accepted, otherwise the head of A (``None`` while A has no head)."""
+    if rules.chair_role(meeting) == Role.FACILITATOR:
+        return meeting.facilitator
+    return meeting.department_a.head
+
+
 def reads_both_lists(role: Role | None) -> bool:
     """The facilitator, impartial, reads both lists as they are prepared. A head who
     chairs does not: chairing gives no sight of the other side's list before it is

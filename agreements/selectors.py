@@ -64,7 +64,7 @@ def version_by_pdf_sha256(digest: str) -> SLAVersion | None:
 
 def slas_for_user(user: AbstractBaseUser) -> QuerySet[SLA]:
     """Every agreement this person may see (the arbiters' share comes from ``can_view_sla``)."""
-    departments = Membership.objects.filter(user=user).values("department_id")
+    departments = list(org.memberships_of(user))
     condition = (
         Q(meeting__facilitator=user)
         | Q(meeting__department_a__in=departments)
@@ -161,7 +161,9 @@ def sla_url_for(meeting: Meeting) -> str | None:
 def versions_to_sign(user: AbstractBaseUser) -> QuerySet[SLAVersion]:
     """Unsigned versions where ``user`` heads a party whose signature is still missing,
     oldest first (slice it: the home page shows the first few)."""
-    headed = Membership.objects.filter(user=user, role=Membership.Role.HEAD).values("department_id")
+    headed = [d for d, m in org.memberships_of(user).items() if m.role == Membership.Role.HEAD]
+    if not headed:
+        return SLAVersion.objects.none()
     signed_by_them = Signature.objects.filter(version=OuterRef("pk"), department__in=headed)
     return (
         SLAVersion.objects.filter(status__in=["draft", "awaiting"])

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
 from escalation import permissions as esc_permissions
 from escalation.models import (
@@ -35,6 +35,25 @@ def is_arbiter_in_meeting(*, user: AbstractBaseUser, meeting) -> bool:
     ).exists()
 
 
+# What ``action_for`` reads to know whether a head has answered: the proposals with their
+# responses, and the consents.
+_ANSWERS = (
+    Prefetch(
+        "proposals",
+        queryset=ArbiterProposal.objects.select_related("arbiter", "proposed_by")
+        .prefetch_related(
+            Prefetch(
+                "responses",
+                queryset=ArbiterResponse.objects.select_related("head", "department"),
+            )
+        )
+        .order_by("proposed_at", "id"),
+    ),
+    "consents__head",
+    "consents__department",
+)
+
+
 def _base() -> QuerySet[Escalation]:
     return Escalation.objects.select_related(
         "item__need_list__department",
@@ -43,21 +62,7 @@ def _base() -> QuerySet[Escalation]:
         "meeting__facilitator",
         "arbiter",
         "opened_by",
-    ).prefetch_related(
-        Prefetch(
-            "proposals",
-            queryset=ArbiterProposal.objects.select_related("arbiter", "proposed_by")
-            .prefetch_related(
-                Prefetch(
-                    "responses",
-                    queryset=ArbiterResponse.objects.select_related("head", "department"),
-                )
-            )
-            .order_by("proposed_at", "id"),
-        ),
-        "consents__head",
-        "consents__department",
-    )
+    ).prefetch_related(*_ANSWERS)
 
 
 def escalation_with_everything(pk: int) -> Escalation:
@@ -82,7 +87,7 @@ def visible_escalations(user: AbstractBaseUser) -> QuerySet[Escalation]:
     """Every escalation ``user`` may see (see ``permissions.can_view_escalation``)."""
     if not user.is_authenticated:
         return Escalation.objects.none()
-    departments = Membership.objects.filter(user=user).values("department_id")
+    departments = list(org.memberships_of(user))
     condition = (
         Q(meeting__facilitator=user)
         | Q(arbiter=user, state__in=CHOSEN_STATES)
@@ -150,6 +155,9 @@ def with_actions(user: AbstractBaseUser, escalations: Iterable[Escalation]) -> l
     return escalations
 
 
+HEADS_ANSWER = (State.AWAITING_ACCEPTANCE, State.AWAITING_CONSENTS)
+
+
 def needing_user(user: AbstractBaseUser, limit: int) -> tuple[list[Escalation], int]:
     """For the home page: up to ``limit`` escalations on which ``user`` has something to do
     now, oldest first, and how many may need them in all (what the rules in
@@ -157,19 +165,35 @@ def needing_user(user: AbstractBaseUser, limit: int) -> tuple[list[Escalation], 
     if not user.is_authenticated:
         return [], 0
     headed = [d for d, m in org.memberships_of(user).items() if m.role == Membership.Role.HEAD]
-    candidates = visible_escalations(user).filter(
-        Q(state=State.AWAITING_PROPOSAL, meeting__facilitator=user)
+    # Each branch is one of ``action_for``'s (narrower than what the person may see, so no
+    # visibility filter is needed); ``action_for`` then settles the per-head details.
+    chaired_by_facilitator = Q(meeting__facilitator=user, meeting__facilitator_invited=False)
+    chaired_by_head_a = (
+        Q(meeting__facilitator__isnull=True) | Q(meeting__facilitator_invited=True)
+    ) & Q(meeting__department_a__in=headed)
+    candidates = Escalation.objects.filter(
+        Q(state=State.AWAITING_PROPOSAL) & (chaired_by_facilitator | chaired_by_head_a)
         | Q(state=State.WITH_ARBITER, arbiter=user)
         | (
-            Q(state__in=[State.AWAITING_ACCEPTANCE, State.AWAITING_CONSENTS])
+            Q(state__in=HEADS_ANSWER)
             & (Q(meeting__department_a__in=headed) | Q(meeting__department_b__in=headed))
         )
     )
-    found = [
-        e
-        for e in with_actions(user, candidates.order_by("pk")[: limit * 4])
-        if e.needs_action_by_user
-    ]
+    window = limit * 4
+    ids = list(candidates.order_by("pk").values_list("pk", flat=True)[:window])
+    found: list[Escalation] = []
+    # The panel shows the request and the state; only a head's answer needs the proposals
+    # and consents. Most candidates need the person, so they are read a few at a time.
+    panel = Escalation.objects.select_related(
+        "item", "meeting__department_a", "meeting__department_b"
+    ).order_by("pk")
+    for start in range(0, len(ids), limit):
+        chosen = list(panel.filter(pk__in=ids[start : start + limit]))
+        answers = [e for e in chosen if e.state in HEADS_ANSWER]
+        prefetch_related_objects(answers, *_ANSWERS)
+        found += [e for e in with_actions(user, chosen) if e.needs_action_by_user]
+        if len(found) >= limit:
+            break
     return found[:limit], candidates.count()
 
 

@@ -363,7 +363,7 @@ def generate(
         ],
         log,
     )
-    kept = monitoring_services.health_refresh(sla_ids=[s.pk for s in slas], today=today)
+    kept = monitoring_services.health_refresh(today=today)  # as the worker does daily
     log(f"AgreementHealth: {kept}")
     if connection.vendor == "postgresql":
         # The planner's statistics, as autovacuum would gather them after a bulk load.

@@ -39,6 +39,18 @@ def database_from_url(url: str) -> dict:
         raise ImproperlyConfigured(
             f"Unsupported DATABASE_URL scheme: {scheme!r} (use sqlite or postgres)."
         )
+    if scheme != "sqlite" and env_bool("DATABASE_POOL", default=True):
+        # A pool of open connections (psycopg's), shared by the request threads: Django
+        # under ASGI runs each request in a thread of its own, so a connection kept per
+        # thread (CONN_MAX_AGE) would never be reused, and a new connection each request
+        # costs its set-up and a PostgreSQL backend that has yet to read its catalogues.
+        database = dj_database_url.parse(url)
+        database.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": int(os.environ.get("DATABASE_POOL_MIN", "2")),
+            "max_size": int(os.environ.get("DATABASE_POOL_MAX", "10")),
+            "timeout": 10,
+        }
+        return database
     return dj_database_url.parse(
         url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")), conn_health_checks=True
     )

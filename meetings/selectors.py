@@ -133,7 +133,7 @@ def page_version(meeting: Meeting) -> tuple:
 
 def meetings_for_user(user: AbstractBaseUser) -> QuerySet[Meeting]:
     """Every exchange this person may see."""
-    departments = Membership.objects.filter(user=user).values("department_id")
+    departments = list(org.memberships_of(user))
     condition = (
         Q(facilitator=user) | Q(department_a__in=departments) | Q(department_b__in=departments)
     )
@@ -166,25 +166,22 @@ def facilitating_in_preparation(user: AbstractBaseUser, limit: int) -> list[Meet
 
 
 def lists_to_prepare(user: AbstractBaseUser, limit: int | None = None) -> list[NeedList]:
-    """Need lists this person can still work on before their meetings open, soonest first."""
-    result = []
+    """Need lists this person can still work on before their meetings open, soonest first.
+
+    The database narrows them to what ``permissions.can_edit_need_list`` allows (a head's
+    own department's, a member's where the head lets members edit); that rule then has
+    the last word on each."""
+    memberships = org.memberships_of(user)
+    headed = [d for d, m in memberships.items() if m.role == Membership.Role.HEAD]
     lists = (
-        NeedList.objects.filter(
-            meeting__step=Step.PREPARATION,
-            department__memberships__user=user,
-        )
-        .select_related(
-            "meeting__department_a", "meeting__department_b", "meeting__facilitator", "department"
-        )
+        NeedList.objects.filter(meeting__step=Step.PREPARATION, department_id__in=list(memberships))
+        .filter(Q(department_id__in=headed) | Q(members_may_edit=True))
+        .select_related("meeting__department_a", "meeting__department_b", "department")
         .order_by("meeting__scheduled_for", "pk")
     )
     if limit:
-        # Members may edit only when their head allows it: look a little further.
-        lists = lists[: limit * 4]
-    for need_list in lists:
-        if permissions.can_edit_need_list(user, need_list):
-            result.append(need_list)
-    return result[:limit] if limit else result
+        lists = lists[:limit]
+    return [need_list for need_list in lists if permissions.can_edit_need_list(user, need_list)]
 
 
 def events_for(meeting: Meeting, *, after_seq: int = 0) -> QuerySet[Event]:

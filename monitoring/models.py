@@ -231,3 +231,55 @@ class AgreementHealth(models.Model):
 
     def __str__(self) -> str:
         return f"Health of agreement {self.sla_id} on {self.computed_on}"
+
+
+class Owed(models.Model):
+    """One thing a provider owes on an agreement in force: a period overdue, or a missed
+    target to explain. Kept beside ``AgreementHealth`` by the same refresh (and valid on
+    the same day, for the same version), so a home page reads a person's first few things
+    to do from here instead of working out every record of every agreement they are in.
+    """
+
+    class Kind(models.TextChoices):
+        OVERDUE = "overdue", "Overdue"
+        EXPLAIN = "explain", "To explain"
+
+    sla = models.ForeignKey("agreements.SLA", on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey("agreements.SLAVersion", on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey(SLAService, on_delete=models.CASCADE, related_name="+")
+    provider = models.ForeignKey(
+        "organisation.Department", on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    measurement = models.ForeignKey(
+        Measurement, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    computed_on = models.DateField(help_text="As ``AgreementHealth.computed_on``.")
+
+    class Meta:
+        # The home page: a provider's first few of one kind, in the records' order.
+        indexes = [
+            models.Index(
+                fields=["provider", "kind", "computed_on", "sla", "id"], name="owed_provider_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: service {self.service_id} from {self.period_start}"
+
+
+class KeptDay(models.Model):
+    """A day on which every agreement's figures (and what is owed) were kept afresh.
+
+    Written when ``health_refresh`` of all agreements finishes (the worker does it daily
+    just after midnight). From then until midnight each agreement is kept afresh as it
+    changes (a measurement, an explanation, a version signed), so pages may trust the
+    kept rows without checking each agreement's date.
+    """
+
+    day = models.DateField(primary_key=True)
+
+    def __str__(self) -> str:
+        return f"Every agreement kept on {self.day}"

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.paginator import Page, Paginator
-from django.db.models import F, Min, Prefetch, QuerySet
+from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -17,7 +17,7 @@ from agreements import selectors as agreement_selectors
 from agreements.models import SLA, SLAService, SLAVersion, VersionStatus
 from lib import paging
 from meetings.measures import Measure
-from monitoring.models import Explanation, Measurement
+from monitoring.models import AgreementHealth, Explanation, KeptDay, Measurement, Owed
 from monitoring.periods import Period, due_periods, measured_from
 from organisation import permissions as org
 from organisation.models import Membership
@@ -311,6 +311,63 @@ def _signed_services() -> QuerySet[SLAService]:
     )
 
 
+def _not_kept(member_of: set[int], today: dt.date, limit: int) -> list[int]:
+    """The first ``limit`` + 1 agreements of these departments in force whose figures were
+    not kept today for the version in force (the ones a page must work out afresh)."""
+    kept = AgreementHealth.objects.filter(
+        sla_id=OuterRef("sla_id"), computed_on=today, version_id=OuterRef("pk")
+    )
+    return list(
+        SLAVersion.objects.filter(status=VersionStatus.SIGNED)
+        .filter(
+            Q(sla__meeting__department_a__in=member_of)
+            | Q(sla__meeting__department_b__in=member_of)
+        )
+        .filter(~Exists(kept))
+        .order_by("sla_id")
+        .values_list("sla_id", flat=True)[: limit + 1]
+    )
+
+
+def _first_owed(attention: Attention, member_of: set[int], today: dt.date, limit: int) -> None:
+    """The first ``limit`` (and one more, to know of ``more``) overdue periods and misses to
+    explain of the departments ``member_of`` provides for, in the order of the agreements.
+
+    Agreements whose kept figures are today's, for the version in force, are read from
+    ``Owed`` (two short queries a kind). Once every agreement has been kept today
+    (``KeptDay``), that is all; before (just after midnight, or where the worker has not
+    run), the agreements not kept yet have their records worked out, and the two are
+    merged by agreement."""
+    owed = Owed.objects.filter(
+        provider_id__in=member_of, computed_on=today, version__status=VersionStatus.SIGNED
+    ).order_by("sla_id", "id")
+    owed = owed.select_related("service__recipient", "service__version", "measurement").defer(
+        "service__version__pdf"
+    )
+    found: list[tuple[int, str, object]] = []
+    for row in owed.filter(kind=Owed.Kind.OVERDUE)[: limit + 1]:
+        period = Period(row.period_start, row.period_end)
+        found.append((row.sla_id, Owed.Kind.OVERDUE, (row.service, period)))
+    for row in owed.filter(kind=Owed.Kind.EXPLAIN)[: limit + 1]:
+        row.measurement.service = row.service  # the same service: read once
+        found.append((row.sla_id, Owed.Kind.EXPLAIN, row.measurement))
+    stale = [] if KeptDay.objects.filter(day=today).exists() else _not_kept(member_of, today, limit)
+    if stale:
+        services = _signed_services().filter(
+            provider_id__in=member_of, version__sla_id__in=stale[:limit]
+        )
+        for record in records_for(list(services), today):
+            sla_id = record.service.version.sla_id
+            found += [
+                (sla_id, Owed.Kind.OVERDUE, (record.service, r.period)) for r in record.overdue
+            ]
+            found += [(sla_id, Owed.Kind.EXPLAIN, r.measurement) for r in record.unexplained]
+        attention.more = len(stale) > limit
+    found.sort(key=lambda entry: entry[0])  # stable: each agreement's own order is kept
+    attention.overdue = [item for _sla, kind, item in found if kind == Owed.Kind.OVERDUE]
+    attention.to_explain = [item for _sla, kind, item in found if kind == Owed.Kind.EXPLAIN]
+
+
 def attention_for(
     user: AbstractBaseUser, today: dt.date | None = None, limit: int | None = None
 ) -> Attention:
@@ -319,8 +376,7 @@ def attention_for(
     Members of a provider department owe its overdue measurements and the
     explanations of its misses; the head of a recipient department owes the
     answers to explanations waiting for them. With ``limit`` (the home page), only the
-    first few of each, from agreements whose kept figures show open issues (or are not
-    kept for today), and ``more`` says whether there may be others.
+    first few of each (see ``_first_owed``), and ``more`` says whether there may be others.
     """
     attention = Attention()
     if not user.is_authenticated:
@@ -331,24 +387,14 @@ def attention_for(
     heads = {m.department_id for m in memberships if m.role == Membership.Role.HEAD}
     if not member_of:
         return attention
-    services = _signed_services().filter(provider_id__in=member_of)
     if limit:
-        services = services.exclude(
-            version__sla__health__computed_on=today,
-            version__sla__health__open_issues=0,
-            version__sla__health__version=F("version"),
-        )
-        sla_ids = list(
-            services.order_by("version__sla_id")
-            .values_list("version__sla_id", flat=True)
-            .distinct()[: limit + 1]
-        )
-        attention.more = len(sla_ids) > limit
-        services = services.filter(version__sla_id__in=sla_ids[:limit])
-    for record in records_for(list(services), today):
-        service = record.service
-        attention.overdue += [(service, r.period) for r in record.overdue]
-        attention.to_explain += [r.measurement for r in record.unexplained]
+        _first_owed(attention, member_of, today, limit)
+    else:
+        services = _signed_services().filter(provider_id__in=member_of)
+        for record in records_for(list(services), today):
+            service = record.service
+            attention.overdue += [(service, r.period) for r in record.overdue]
+            attention.to_explain += [r.measurement for r in record.unexplained]
     if heads:
         to_answer = Explanation.objects.filter(
             status=Explanation.Status.AWAITING,
@@ -396,6 +442,8 @@ class SLASummary:
     open_issues: int
     awaiting_answers: int
     standing: Standing = field(default_factory=lambda: Standing("no_figures"))
+    # The records the figures come from (only when worked out, not when read as kept).
+    records: list[MeasureRecord] = field(default_factory=list, repr=False)
 
     @property
     def name(self) -> str:
@@ -435,6 +483,7 @@ def summaries_for(slas: list[SLA], today: dt.date) -> dict[int, SLASummary]:
             open_issues=sum(r.open_issues for r in records),
             awaiting_answers=sum(1 for r in records for row in r.rows if row.awaiting_answer),
             standing=standing(version, records),
+            records=records,
         )
     return summaries
 

@@ -22,7 +22,15 @@ from django.utils import timezone
 from agreements.models import SLA, SLAService, VersionStatus
 from meetings.measures import MeasureError
 from monitoring import periods, permissions, selectors
-from monitoring.models import AgreementHealth, ApiToken, Explanation, Measurement, MeasurementChange
+from monitoring.models import (
+    AgreementHealth,
+    ApiToken,
+    Explanation,
+    KeptDay,
+    Measurement,
+    MeasurementChange,
+    Owed,
+)
 from notifications.services import notice_key, notice_send
 from organisation.models import Department, Membership
 from organisation.people import display_name
@@ -353,14 +361,51 @@ def _health_changed(service: SLAService) -> None:
     transaction.on_commit(lambda: health_refresh(sla_ids=[sla_id]))
 
 
+def _owed(summaries: Iterable[selectors.SLASummary], today: dt.date) -> list[Owed]:
+    """What each provider owes on these agreements, in the records' order."""
+    owed = []
+    for summary in summaries:
+        for record in summary.records:
+            service = record.service
+            common = {
+                "sla_id": summary.sla.pk,
+                "version_id": service.version_id,
+                "service": service,
+                "provider_id": service.provider_id,
+                "computed_on": today,
+            }
+            owed += [
+                Owed(
+                    kind=Owed.Kind.OVERDUE,
+                    period_start=row.period.start,
+                    period_end=row.period.end,
+                    **common,
+                )
+                for row in record.overdue
+            ]
+            owed += [
+                Owed(
+                    kind=Owed.Kind.EXPLAIN,
+                    period_start=row.period.start,
+                    period_end=row.period.end,
+                    measurement=row.measurement,
+                    **common,
+                )
+                for row in record.unexplained
+            ]
+    return owed
+
+
 def health_refresh(*, sla_ids: Iterable[int] | None = None, today: dt.date | None = None) -> int:
     """Work out and keep the overview's figures of these agreements (all when ``None``),
-    a batch at a time; returns how many were kept."""
+    and what their providers owe (``Owed``), a batch at a time; returns how many were
+    kept."""
     today = today or timezone.localdate()
     ids = list(SLA.objects.values_list("pk", flat=True) if sla_ids is None else sla_ids)
     kept = 0
     for start in range(0, len(ids), HEALTH_BATCH):
         slas = list(SLA.objects.filter(pk__in=ids[start : start + HEALTH_BATCH]))
+        summaries = selectors.summaries_for(slas, today)
         rows = [
             AgreementHealth(
                 sla_id=pk,
@@ -375,17 +420,22 @@ def health_refresh(*, sla_ids: Iterable[int] | None = None, today: dt.date | Non
                 reasons=summary.standing.reasons,
                 computed_on=today,
             )
-            for pk, summary in selectors.summaries_for(slas, today).items()
+            for pk, summary in summaries.items()
         ]
-        AgreementHealth.objects.bulk_create(
-            rows,
-            update_conflicts=True,
-            unique_fields=["sla"],
-            update_fields=[
-                f.name for f in AgreementHealth._meta.concrete_fields if f.name != "sla"
-            ],
-        )
+        with transaction.atomic():  # the figures and what is owed change together
+            Owed.objects.filter(sla_id__in=[sla.pk for sla in slas]).delete()
+            Owed.objects.bulk_create(_owed(summaries.values(), today))
+            AgreementHealth.objects.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["sla"],
+                update_fields=[
+                    f.name for f in AgreementHealth._meta.concrete_fields if f.name != "sla"
+                ],
+            )
         kept += len(rows)
+    if sla_ids is None:
+        KeptDay.objects.get_or_create(day=today)
     return kept
 
 

@@ -61,7 +61,29 @@ def test_postgres_url_gives_every_part() -> None:
     assert config["PASSWORD"] == "p@ss/word"
     assert config["HOST"] == "db.example.org"
     assert config["PORT"] == 6543
-    assert config["OPTIONS"] == {"sslmode": "require"}
+    assert config["OPTIONS"]["sslmode"] == "require"
+
+
+def test_postgres_connections_come_from_a_pool(monkeypatch) -> None:
+    # Under ASGI each request runs in a thread of its own: only a pool reuses connections.
+    monkeypatch.setenv("DATABASE_POOL_MAX", "4")
+    config = database_from_url("postgres://postgres@127.0.0.1/exchange")
+
+    assert config["OPTIONS"]["pool"] == {"min_size": 2, "max_size": 4, "timeout": 10}
+    assert config["CONN_MAX_AGE"] == 0  # Django refuses persistent connections with a pool
+
+
+def test_the_pool_can_be_turned_off(monkeypatch) -> None:
+    monkeypatch.setenv("DATABASE_POOL", "0")
+    monkeypatch.setenv("CONN_MAX_AGE", "60")
+    config = database_from_url("postgres://postgres@127.0.0.1/exchange")
+
+    assert "pool" not in config.get("OPTIONS", {})
+    assert config["CONN_MAX_AGE"] == 60
+
+
+def test_sqlite_has_no_pool() -> None:
+    assert "pool" not in database_from_url("sqlite:///db.sqlite3").get("OPTIONS", {})
 
 
 @pytest.mark.parametrize("scheme", ["postgresql", "pgsql"])

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from lib.paging import BoundedCountPaginator
+from lib.admin import HistoryAdmin
 from meetings.models import Event, Meeting, NeedItem, NeedList
 
 
@@ -12,20 +12,17 @@ class NeedListInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(HistoryAdmin):
     list_display = ["__str__", "department_a", "department_b", "scheduled_for", "step"]
     list_filter = ["step"]
     list_select_related = ["department_a", "department_b"]
     raw_id_fields = ["facilitator", "review_of"]
-    show_full_result_count = False
-    paginator = BoundedCountPaginator
-    ordering = ["-pk"]  # newest first, along the primary key's index
     readonly_fields = ["step", "current_item", "closed_at"]
     inlines = [NeedListInline]
 
 
 @admin.register(NeedItem)
-class NeedItemAdmin(admin.ModelAdmin):
+class NeedItemAdmin(HistoryAdmin):
     list_display = ["service", "need_list", "status"]
     list_filter = ["status"]
     list_select_related = [
@@ -34,20 +31,17 @@ class NeedItemAdmin(admin.ModelAdmin):
         "need_list__meeting__department_b",
     ]
     raw_id_fields = ["need_list"]
-    show_full_result_count = False
-    paginator = BoundedCountPaginator
-    ordering = ["-pk"]  # newest first, along the primary key's index
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(HistoryAdmin):
     list_display = ["meeting", "seq", "at", "actor", "kind"]
-    list_filter = ["kind"]
+    # By step (a fixed list): a filter by kind would read every kind in the table to offer
+    # them. A kind is found by typing it exactly.
+    list_filter = ["step"]
+    search_fields = ["=kind"]
     list_select_related = ["meeting__department_a", "meeting__department_b", "actor"]
     raw_id_fields = ["meeting", "actor", "item"]
-    show_full_result_count = False
-    paginator = BoundedCountPaginator
-    ordering = ["-pk"]  # newest first, along the primary key's index
 
     def has_add_permission(self, request) -> bool:
         return False

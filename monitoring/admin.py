@@ -2,11 +2,11 @@
 
 from django.contrib import admin
 
-from lib.paging import BoundedCountPaginator
+from lib.admin import HistoryAdmin
 from monitoring.models import CalendarToken, Explanation, Measurement, MeasurementChange
 
 
-class ReadOnly(admin.ModelAdmin):
+class ReadOnly(HistoryAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
@@ -31,9 +31,6 @@ class MeasurementAdmin(ReadOnly):
     list_filter = ["met"]
     list_select_related = ["service__provider", "service__recipient", "recorded_by"]
     raw_id_fields = ["service", "recorded_by"]
-    show_full_result_count = False
-    paginator = BoundedCountPaginator
-    ordering = ["-pk"]  # newest first, along the primary key's index
     inlines = [ChangeInline]
 
 
@@ -43,9 +40,6 @@ class ExplanationAdmin(ReadOnly):
     list_filter = ["status"]
     list_select_related = ["measurement__service", "written_by"]
     raw_id_fields = ["measurement", "written_by", "responded_by"]
-    show_full_result_count = False
-    paginator = BoundedCountPaginator
-    ordering = ["-pk"]  # newest first, along the primary key's index
 
 
 @admin.register(CalendarToken)

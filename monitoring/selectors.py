@@ -262,6 +262,22 @@ def records_for(services: list[SLAService], today: dt.date) -> list[MeasureRecor
     return [measure_record(s, today, lineage.get(lineage_key(s), []), in_force) for s in services]
 
 
+# A measure's table shows its latest periods; older ones only when asked for.
+PERIODS_SHOWN = 12
+
+
+def rows_to_show(record: MeasureRecord) -> list[PeriodRow]:
+    """The latest ``PERIODS_SHOWN`` periods and any older one still needing someone (overdue,
+    a miss to explain, an explanation to answer), oldest first."""
+    latest = record.rows[-PERIODS_SHOWN:]
+    older = [
+        row
+        for row in record.rows[:-PERIODS_SHOWN]
+        if row.overdue or row.needs_explanation or row.awaiting_answer
+    ]
+    return older + latest
+
+
 def signed_version(sla: SLA) -> SLAVersion | None:
     """The version in force: the one signed and not superseded."""
     return sla.versions.defer("pdf").filter(status=VersionStatus.SIGNED).first()
@@ -275,8 +291,11 @@ def measured_services(version: SLAVersion) -> QuerySet[SLAService]:
     )
 
 
-def performance(sla: SLA, today: dt.date | None = None) -> list[MeasureRecord]:
-    version = signed_version(sla)
+def performance(
+    sla: SLA, today: dt.date | None = None, version: SLAVersion | None = None
+) -> list[MeasureRecord]:
+    """The records of the version in force (``version``, when the caller has read it)."""
+    version = version or signed_version(sla)
     if version is None:
         return []
     today = today or timezone.localdate()

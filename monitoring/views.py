@@ -87,19 +87,23 @@ def _row_forms(
 
 def performance_context(request: HttpRequest, sla: SLA, **extra: Any) -> dict[str, Any]:
     user = request.user
-    records = selectors.performance(sla)
+    version = selectors.signed_version(sla)
+    records = selectors.performance(sla, version=version)
+    every_period = request.GET.get("periods") == "all"
     measures = []
     for record in records:
         can_record = permissions.can_record(user, record.service)
         can_respond = permissions.can_respond(user, record.service)
+        shown = record.rows if every_period else selectors.rows_to_show(record)
         measures.append(
             {
                 "record": record,
                 "chart": charts.chart_for(record),
                 "rows": [
-                    _row_forms(row, record, can_record, can_respond)
-                    for row in reversed(record.rows)
+                    _row_forms(row, record, can_record, can_respond) for row in reversed(shown)
                 ],
+                "hidden": len(record.rows) - len(shown),
+                "every_period": every_period,
                 "can_record": can_record,
                 "can_respond": can_respond,
             }
@@ -107,9 +111,9 @@ def performance_context(request: HttpRequest, sla: SLA, **extra: Any) -> dict[st
     context = {
         "sla": sla,
         "meeting": sla.meeting,
-        "version": selectors.signed_version(sla),
+        "version": version,
         "measures": measures,
-        "standing": selectors.standing(selectors.signed_version(sla), records),
+        "standing": selectors.standing(version, records),
         "can_import": any(m["can_record"] for m in measures),
         "can_review": review_service.can_open_review(user, sla)
         or review_service.can_request_review(user, sla),

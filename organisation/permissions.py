@@ -64,12 +64,20 @@ def is_member_of(user: AbstractBaseUser, department: Department) -> bool:
 
 
 def manager_remit_ids(user: AbstractBaseUser) -> set[int] | None:
-    """Department ids a manager oversees; ``None`` means the whole organisation."""
-    role = OrgRole.objects.filter(user=user, role=OrgRole.Role.MANAGER).first()
-    if role is None:
+    """Department ids a manager oversees; ``None`` means the whole organisation (read once
+    per user object, that is per request, as ``roles_of``)."""
+    if not is_manager(user):
         return set()
-    ids = set(role.remit.values_list("id", flat=True))
-    return ids or None
+    if "_org_remit_cache" not in user.__dict__:
+        ids = set(
+            OrgRole.objects.filter(user=user, role=OrgRole.Role.MANAGER).values_list(
+                "remit", flat=True
+            )
+        )
+        ids.discard(None)  # a manager with no remit: the left join's one empty row
+        user._org_remit_cache = ids or None
+    remit = user._org_remit_cache
+    return None if remit is None else set(remit)
 
 
 def manages_any(user: AbstractBaseUser, departments: list[Department]) -> bool:

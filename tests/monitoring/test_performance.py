@@ -212,3 +212,32 @@ def test_a_draft_agreement_has_nothing_to_measure_yet(meeting, org, as_user):
     draft = agreement_services.sla_draft_from_meeting(meeting=meeting, by=org.priya)
     page = as_user(org.fiona).get(url(draft)).content.decode()
     assert "Performance is recorded once both heads have signed" in page
+
+
+def test_a_long_record_shows_its_latest_periods_and_all_on_request(orders, org, as_user):
+    from agreements.models import SLAService
+    from monitoring.selectors import PERIODS_SHOWN, measured_periods
+
+    SLAService.objects.filter(pk=orders.pk).update(measure_frequency="weekly")
+    orders.refresh_from_db()
+    periods = measured_periods(orders, dt.date.today())
+    assert len(periods) > PERIODS_SHOWN + 5
+    earliest, older = periods[0], periods[:-PERIODS_SHOWN]
+    for period in older[1:]:  # every older period met, but the first: never recorded
+        services.measurement_record(
+            service=orders, period_start=period.start, by=org.sam, value_text="99%"
+        )
+
+    page = as_user(org.fiona).get(url(orders.version.sla)).content.decode()
+    row = f'id="period-{orders.pk}-'
+    shown = page.count(row)
+    # The latest periods, and the first, which is still overdue; not the older ones met.
+    assert f'{row}{earliest.start:%Y-%m-%d}"' in page
+    assert f'{row}{older[1].start:%Y-%m-%d}"' not in page
+    assert f"Show all {len(periods)} periods" in page
+    assert shown < len(periods)
+
+    everything = as_user(org.fiona).get(url(orders.version.sla) + "?periods=all")
+    html = everything.content.decode()
+    assert all(f'{row}{p.start:%Y-%m-%d}"' in html for p in periods)
+    assert "Show only the latest periods" in html

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Prefetch, Q, QuerySet, Window, prefetch_related_objects
 
 from escalation import permissions as esc_permissions
 from escalation.models import (
@@ -180,7 +180,13 @@ def needing_user(user: AbstractBaseUser, limit: int) -> tuple[list[Escalation], 
         )
     )
     window = limit * 4
-    ids = list(candidates.order_by("pk").values_list("pk", flat=True)[:window])
+    # The first few ids and how many there are in all, in one query.
+    rows = list(
+        candidates.annotate(total=Window(Count("pk")))
+        .order_by("pk")
+        .values_list("pk", "total")[:window]
+    )
+    ids = [pk for pk, _total in rows]
     found: list[Escalation] = []
     # The panel shows the request and the state; only a head's answer needs the proposals
     # and consents. Most candidates need the person, so they are read a few at a time.
@@ -194,7 +200,7 @@ def needing_user(user: AbstractBaseUser, limit: int) -> tuple[list[Escalation], 
         found += [e for e in with_actions(user, chosen) if e.needs_action_by_user]
         if len(found) >= limit:
             break
-    return found[:limit], candidates.count()
+    return found[:limit], rows[0][1] if rows else 0
 
 
 def eligible_arbiters(escalation: Escalation) -> QuerySet:

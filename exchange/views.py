@@ -20,9 +20,13 @@ from organisation import permissions as org
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     upcoming = selectors.upcoming_for_user(user, limit=PANEL_SIZE)
-    facilitating = selectors.facilitating_in_preparation(user, limit=PANEL_SIZE)
+    facilitating = (
+        selectors.facilitating_in_preparation(user, limit=PANEL_SIZE)
+        if org.is_facilitator(user)
+        else []
+    )
     escalations, escalations_count = escalation_selectors.needing_user(user, limit=PANEL_SIZE)
-    memberships = list(user.memberships.select_related("department"))
+    memberships = list(org.memberships_of(user).values())
     mine = {m.department_id for m in memberships}
 
     def takes_part(meeting) -> bool:

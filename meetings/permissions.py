@@ -43,10 +43,7 @@ def can_schedule_exchange(user: AbstractBaseUser) -> bool:
 
 def can_call_exchange(user: AbstractBaseUser) -> bool:
     """Any department head calls an exchange for their own department."""
-    return (
-        user.is_authenticated
-        and Membership.objects.filter(user=user, role=Membership.Role.HEAD).exists()
-    )
+    return any(m.role == Membership.Role.HEAD for m in org.memberships_of(user).values())
 
 
 def meeting_role(user: AbstractBaseUser, meeting: Meeting) -> Role | None:

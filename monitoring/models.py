@@ -11,7 +11,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from agreements.models import SLAService
 
@@ -204,7 +204,9 @@ class AgreementHealth(models.Model):
     Written by ``monitoring.services.health_refresh``: after every measurement or
     explanation, and once a day by the worker (periods fall due as days pass). A row
     computed on another day, or for another version than the one in force, is stale:
-    the pages work its figures out afresh and use the row only to sort.
+    the pages work its figures out afresh and use the row only to sort. Every agreement
+    has one from the moment it is drafted (``monitoring.receivers.keep_new_agreement``),
+    so the overview reads its pages from this table's indexes.
     """
 
     sla = models.OneToOneField(
@@ -222,11 +224,17 @@ class AgreementHealth(models.Model):
     standing = models.CharField(max_length=16, default="no_figures")
     reasons = models.JSONField(default=list)
     computed_on = models.DateField()
+    # The two departments' names in lower case: the overview's order within equal figures.
+    name = models.CharField(max_length=255, default="")
 
     class Meta:
+        # One for each of the overview's orders, so a page of it is read along an index.
         indexes = [
-            models.Index(fields=["-open_issues"], name="health_issues_idx"),
-            models.Index(fields=["percent"], name="health_percent_idx"),
+            models.Index(F("open_issues").desc(), "name", "sla", name="health_issues_idx"),
+            # Ascending puts agreements with no figures last, as the page asks (PostgreSQL's
+            # default). Best first asks for them last too, so that order is sorted, not read.
+            models.Index("percent", "name", "sla", name="health_percent_idx"),
+            models.Index("name", "sla", name="health_name_idx"),
         ]
 
     def __str__(self) -> str:

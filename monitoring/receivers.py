@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from agreements.models import SLAVersion
+import datetime as dt
+
+from agreements.models import SLA, SLAVersion
 from monitoring import services
+from monitoring.models import AgreementHealth
 
 
 def refresh_signed_agreement(sender, *, version_id: int, **kwargs) -> None:
@@ -12,3 +15,15 @@ def refresh_signed_agreement(sender, *, version_id: int, **kwargs) -> None:
     sla_id = SLAVersion.objects.filter(pk=version_id).values_list("sla_id", flat=True).first()
     if sla_id is not None:
         services.health_refresh(sla_ids=[sla_id])
+
+
+def keep_new_agreement(
+    sender, *, instance: SLA, created: bool, raw: bool = False, **kwargs
+) -> None:
+    """``post_save`` of an agreement: a drafted agreement gets its row of kept figures at
+    once (none yet, dated never, so pages work them out), and the overview lists it."""
+    if created and not raw:
+        AgreementHealth.objects.get_or_create(
+            sla=instance,
+            defaults={"computed_on": dt.date.min, "name": services.health_name(instance)},
+        )

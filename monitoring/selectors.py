@@ -10,7 +10,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import Lower
 from django.utils import timezone
 
 from agreements import selectors as agreement_selectors
@@ -528,11 +527,12 @@ def _health_is_fresh(sla: SLA, version: SLAVersion | None, today: dt.date) -> bo
     )
 
 
+# Each along one of AgreementHealth's indexes, ties broken by name, then agreement.
 ORDERINGS = {
-    "name": [Lower("meeting__department_a__name"), Lower("meeting__department_b__name")],
-    "compliance": [F("health__percent").asc(nulls_last=True)],
-    "-compliance": [F("health__percent").desc(nulls_last=True)],
-    "issues": [F("health__open_issues").desc(nulls_last=True)],
+    "name": [F("health__name")],
+    "compliance": [F("health__percent").asc(nulls_last=True), F("health__name")],
+    "-compliance": [F("health__percent").desc(nulls_last=True), F("health__name")],
+    "issues": [F("health__open_issues").desc(), F("health__name")],
 }
 SORTS = {"name", "compliance", "issues"}
 
@@ -548,8 +548,9 @@ def overview_page(
     order = ORDERINGS.get(sort, ORDERINGS["issues"])
     slas = (
         agreement_selectors.slas_for_user(user)
+        .filter(health__isnull=False)  # every agreement has its row (an inner join)
         .select_related("health")
-        .order_by(*order, Lower("meeting__department_a__name"), "pk")
+        .order_by(*order, "pk")
     )
     current = Paginator(slas, paging.PER_PAGE).get_page(page)
     in_force = {

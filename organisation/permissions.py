@@ -45,7 +45,8 @@ def memberships_of(user: AbstractBaseUser) -> dict[int, Membership]:
         return {}
     cached = getattr(user, "_org_memberships_cache", None)
     if cached is None:
-        cached = {m.department_id: m for m in Membership.objects.filter(user=user)}
+        memberships = Membership.objects.filter(user=user).select_related("department")
+        cached = {m.department_id: m for m in memberships.order_by("department__name")}
         user._org_memberships_cache = cached
     return cached
 

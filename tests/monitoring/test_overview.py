@@ -110,3 +110,18 @@ def test_the_overview_is_paged(org, as_user, signed, monkeypatch):
     assert "Finance and Sales" in first and "Operations and Legal" not in first
     assert "Page 1 of 2" in first and 'href="?sort=name&amp;page=2"' in first
     assert "Operations and Legal" in second.content.decode()
+
+
+def test_a_drafted_agreement_is_listed_at_once(org, as_user, signed):
+    # Its row of kept figures is made with it (dated never), so the overview, which reads
+    # its pages along that table's indexes, lists it before any figure is kept.
+    health = AgreementHealth.objects.get(sla=signed)
+    assert health.name == "finance and sales"
+    legal = make_department("Legal", head=make_user("lena"))
+    other = make_meeting(department_a=org.operations, department_b=legal, facilitator=org.priya)
+    drafted = draft_between(other, org)
+    kept = AgreementHealth.objects.get(sla=drafted)
+    assert kept.name == "operations and legal"
+    assert kept.computed_on < TODAY
+    page = as_user(org.margaret).get(reverse("monitoring:overview") + "?sort=name").content
+    assert page.decode().index("Finance and Sales") < page.decode().index("Operations and Legal")

@@ -242,21 +242,26 @@ class AgreementHealth(models.Model):
 
 
 class Owed(models.Model):
-    """One thing a provider owes on an agreement in force: a period overdue, or a missed
-    target to explain. Kept beside ``AgreementHealth`` by the same refresh (and valid on
-    the same day, for the same version), so a home page reads a person's first few things
-    to do from here instead of working out every record of every agreement they are in.
+    """One thing a department owes on an agreement in force: its provider, a period
+    overdue or a missed target to explain; its recipient, the answer to an explanation.
+    Kept beside ``AgreementHealth`` by the same refresh (and valid on the same day, for
+    the same version), so a home page reads a person's first few things to do from here
+    instead of working out every record of every agreement they are in.
     """
 
     class Kind(models.TextChoices):
         OVERDUE = "overdue", "Overdue"
         EXPLAIN = "explain", "To explain"
+        ANSWER = "answer", "To answer"
 
     sla = models.ForeignKey("agreements.SLA", on_delete=models.CASCADE, related_name="+")
     version = models.ForeignKey("agreements.SLAVersion", on_delete=models.CASCADE, related_name="+")
     service = models.ForeignKey(SLAService, on_delete=models.CASCADE, related_name="+")
-    provider = models.ForeignKey(
-        "organisation.Department", on_delete=models.CASCADE, related_name="+"
+    department = models.ForeignKey(
+        "organisation.Department",
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="Who owes it: the provider, or for an answer the recipient.",
     )
     kind = models.CharField(max_length=8, choices=Kind.choices)
     period_start = models.DateField()
@@ -264,13 +269,17 @@ class Owed(models.Model):
     measurement = models.ForeignKey(
         Measurement, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    explanation = models.ForeignKey(
+        "Explanation", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     computed_on = models.DateField(help_text="As ``AgreementHealth.computed_on``.")
 
     class Meta:
-        # The home page: a provider's first few of one kind, in the records' order.
+        # The home page: a department's first few of one kind, in the records' order.
         indexes = [
             models.Index(
-                fields=["provider", "kind", "computed_on", "sla", "id"], name="owed_provider_idx"
+                fields=["department", "kind", "computed_on", "sla", "id"],
+                name="owed_department_idx",
             )
         ]
 

@@ -347,29 +347,25 @@ def _not_kept(member_of: set[int], today: dt.date, limit: int) -> list[int]:
     )
 
 
-def _first_owed(attention: Attention, member_of: set[int], today: dt.date, limit: int) -> None:
+def _first_owed(
+    attention: Attention, member_of: set[int], today: dt.date, limit: int, *, kept: bool
+) -> None:
     """The first ``limit`` (and one more, to know of ``more``) overdue periods and misses to
     explain of the departments ``member_of`` provides for, in the order of the agreements.
 
     Agreements whose kept figures are today's, for the version in force, are read from
-    ``Owed`` (two short queries a kind). Once every agreement has been kept today
-    (``KeptDay``), that is all; before (just after midnight, or where the worker has not
-    run), the agreements not kept yet have their records worked out, and the two are
-    merged by agreement."""
-    owed = Owed.objects.filter(
-        provider_id__in=member_of, computed_on=today, version__status=VersionStatus.SIGNED
-    ).order_by("sla_id", "id")
-    owed = owed.select_related("service__recipient", "service__version", "measurement").defer(
-        "service__version__pdf"
-    )
+    ``Owed`` (one short query a kind). Once every agreement has been kept today
+    (``kept``: a ``KeptDay``), that is all; before (just after midnight, or where the
+    worker has not run), the agreements not kept yet have their records worked out, and
+    the two are merged by agreement."""
     found: list[tuple[int, str, object]] = []
-    for row in owed.filter(kind=Owed.Kind.OVERDUE)[: limit + 1]:
+    for row in _owed_rows(Owed.Kind.OVERDUE, member_of, today, limit):
         period = Period(row.period_start, row.period_end)
         found.append((row.sla_id, Owed.Kind.OVERDUE, (row.service, period)))
-    for row in owed.filter(kind=Owed.Kind.EXPLAIN)[: limit + 1]:
+    for row in _owed_rows(Owed.Kind.EXPLAIN, member_of, today, limit):
         row.measurement.service = row.service  # the same service: read once
         found.append((row.sla_id, Owed.Kind.EXPLAIN, row.measurement))
-    stale = [] if KeptDay.objects.filter(day=today).exists() else _not_kept(member_of, today, limit)
+    stale = [] if kept else _not_kept(member_of, today, limit)
     if stale:
         services = _signed_services().filter(
             provider_id__in=member_of, version__sla_id__in=stale[:limit]
@@ -384,6 +380,52 @@ def _first_owed(attention: Attention, member_of: set[int], today: dt.date, limit
     found.sort(key=lambda entry: entry[0])  # stable: each agreement's own order is kept
     attention.overdue = [item for _sla, kind, item in found if kind == Owed.Kind.OVERDUE]
     attention.to_explain = [item for _sla, kind, item in found if kind == Owed.Kind.EXPLAIN]
+
+
+def _owed_rows(kind: str, departments: set[int], today: dt.date, limit: int) -> list[Owed]:
+    """The first ``limit`` + 1 things of ``kind`` these departments owe, as kept today."""
+    related = {
+        Owed.Kind.OVERDUE: ["service__recipient", "service__version"],
+        Owed.Kind.EXPLAIN: ["service__version", "measurement"],
+        Owed.Kind.ANSWER: ["service__version", "measurement", "explanation__written_by"],
+    }[kind]
+    return list(
+        Owed.objects.filter(
+            kind=kind,
+            department_id__in=departments,
+            computed_on=today,
+            version__status=VersionStatus.SIGNED,
+        )
+        .select_related(*related)
+        .defer("service__version__pdf")
+        .order_by("sla_id", "id")[: limit + 1]
+    )
+
+
+def _answers_owed(heads: set[int], today: dt.date, limit: int | None, *, kept: bool) -> list:
+    """Explanations waiting for an answer from the departments ``heads`` (their heads owe
+    it): with ``limit`` and every agreement kept today, the first few as kept."""
+    if limit and kept:
+        rows = _owed_rows(Owed.Kind.ANSWER, heads, today, limit)
+        for row in rows:
+            row.measurement.service = row.service  # the same service: read once
+            row.explanation.measurement = row.measurement
+        return [row.explanation for row in rows]
+    to_answer = Explanation.objects.filter(
+        status=Explanation.Status.AWAITING,
+        measurement__service__recipient_id__in=heads,
+        measurement__service__version__status__in=[
+            VersionStatus.SIGNED,
+            VersionStatus.SUPERSEDED,
+        ],
+    ).select_related(
+        "measurement__service__provider",
+        "measurement__service__version",
+        "written_by",
+    )
+    if limit:
+        to_answer = to_answer.order_by("written_at", "pk")[: limit + 1]
+    return list(to_answer)
 
 
 def attention_for(
@@ -405,8 +447,9 @@ def attention_for(
     heads = {m.department_id for m in memberships if m.role == Membership.Role.HEAD}
     if not member_of:
         return attention
+    kept = bool(limit) and KeptDay.objects.filter(day=today).exists()
     if limit:
-        _first_owed(attention, member_of, today, limit)
+        _first_owed(attention, member_of, today, limit, kept=kept)
     else:
         services = _signed_services().filter(provider_id__in=member_of)
         for record in records_for(list(services), today):
@@ -414,21 +457,7 @@ def attention_for(
             attention.overdue += [(service, r.period) for r in record.overdue]
             attention.to_explain += [r.measurement for r in record.unexplained]
     if heads:
-        to_answer = Explanation.objects.filter(
-            status=Explanation.Status.AWAITING,
-            measurement__service__recipient_id__in=heads,
-            measurement__service__version__status__in=[
-                VersionStatus.SIGNED,
-                VersionStatus.SUPERSEDED,
-            ],
-        ).select_related(
-            "measurement__service__provider",
-            "measurement__service__version",
-            "written_by",
-        )
-        if limit:
-            to_answer = to_answer.order_by("written_at", "pk")[: limit + 1]
-        attention.to_answer = list(to_answer)
+        attention.to_answer = _answers_owed(heads, today, limit, kept=kept)
     if limit:
         attention.more = attention.more or any(
             len(items) > limit

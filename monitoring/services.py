@@ -368,7 +368,7 @@ def health_name(sla: SLA) -> str:
 
 
 def _owed(summaries: Iterable[selectors.SLASummary], today: dt.date) -> list[Owed]:
-    """What each provider owes on these agreements, in the records' order."""
+    """What each department owes on these agreements, in the records' order."""
     owed = []
     for summary in summaries:
         for record in summary.records:
@@ -377,28 +377,40 @@ def _owed(summaries: Iterable[selectors.SLASummary], today: dt.date) -> list[Owe
                 "sla_id": summary.sla.pk,
                 "version_id": service.version_id,
                 "service": service,
-                "provider_id": service.provider_id,
                 "computed_on": today,
             }
-            owed += [
-                Owed(
-                    kind=Owed.Kind.OVERDUE,
-                    period_start=row.period.start,
-                    period_end=row.period.end,
-                    **common,
-                )
-                for row in record.overdue
-            ]
-            owed += [
-                Owed(
-                    kind=Owed.Kind.EXPLAIN,
-                    period_start=row.period.start,
-                    period_end=row.period.end,
-                    measurement=row.measurement,
-                    **common,
-                )
-                for row in record.unexplained
-            ]
+            for row in record.rows:
+                period = {"period_start": row.period.start, "period_end": row.period.end}
+                if row.overdue:
+                    owed.append(
+                        Owed(
+                            kind=Owed.Kind.OVERDUE,
+                            department_id=service.provider_id,
+                            **period,
+                            **common,
+                        )
+                    )
+                elif row.needs_explanation:
+                    owed.append(
+                        Owed(
+                            kind=Owed.Kind.EXPLAIN,
+                            department_id=service.provider_id,
+                            measurement=row.measurement,
+                            **period,
+                            **common,
+                        )
+                    )
+                elif row.awaiting_answer:
+                    owed.append(
+                        Owed(
+                            kind=Owed.Kind.ANSWER,
+                            department_id=service.recipient_id,
+                            measurement=row.measurement,
+                            explanation=row.measurement.latest_explanation,
+                            **period,
+                            **common,
+                        )
+                    )
     return owed
 
 

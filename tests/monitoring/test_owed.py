@@ -43,6 +43,21 @@ def record_miss(orders, org):
 
 def test_kept_rows_give_what_working_it_out_gives(orders, org):
     record_miss(orders, org)
+    answered = services.measurement_record(
+        service=orders,
+        period_start=dt.date(2026, 3, 5),
+        by=org.sam,
+        value_text="60%",
+        today=TODAY,
+    )
+    services.explanation_write(
+        measurement=answered,
+        by=org.sean,
+        what_happened="A new form.",
+        fix="Training",
+        prevention="A checklist",
+        fix_by=dt.date(2026, 9, 1),
+    )
     services.measurement_record(
         service=orders,
         period_start=dt.date(2026, 2, 5),
@@ -54,10 +69,12 @@ def test_kept_rows_give_what_working_it_out_gives(orders, org):
     expected = {person.username: worked_out(person) for person in people}
     assert expected["sean"]["to_explain"], "the miss is owed by Sales"
     assert expected["sean"]["overdue"] and expected["fiona"]["overdue"]
+    assert expected["fiona"]["to_answer"], "Finance's head owes the answer"
 
     assert services.health_refresh(today=TODAY) == 1
     assert KeptDay.objects.filter(day=TODAY).exists()
-    assert Owed.objects.filter(kind=Owed.Kind.EXPLAIN, provider=org.sales).count() == 1
+    assert Owed.objects.filter(kind=Owed.Kind.EXPLAIN, department=org.sales).count() == 1
+    assert Owed.objects.filter(kind=Owed.Kind.ANSWER, department=org.finance).count() == 1
 
     for person in people:
         assert seen(attention_for(person, TODAY, limit=5)) == expected[person.username]
@@ -113,4 +130,4 @@ def test_signing_a_version_keeps_its_agreement_afresh(orders, org):
 
     health = AgreementHealth.objects.get(sla_id=sla_id)
     assert health.version_id == orders.version_id
-    assert Owed.objects.filter(sla_id=sla_id, provider=org.sales).exists()
+    assert Owed.objects.filter(sla_id=sla_id, department=org.sales).exists()

@@ -170,7 +170,7 @@ def versions_to_sign(user: AbstractBaseUser) -> QuerySet[SLAVersion]:
         .filter(Q(sla__meeting__department_a__in=headed) | Q(sla__meeting__department_b__in=headed))
         .exclude(Exists(signed_by_them))
         .defer("pdf")
-        .select_related(*_VERSION_RELATED)
+        .select_related("sla__meeting__department_a", "sla__meeting__department_b")
         .order_by("created_at", "pk")
     )
 

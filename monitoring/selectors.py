@@ -389,13 +389,10 @@ def _owed_rows(kind: str, departments: set[int], today: dt.date, limit: int) -> 
         Owed.Kind.EXPLAIN: ["service__version", "measurement"],
         Owed.Kind.ANSWER: ["service__version", "measurement", "explanation__written_by"],
     }[kind]
+    # Rows are replaced whenever the version in force changes (a signing refreshes its
+    # agreement), so today's rows are the version in force's: no need to join versions.
     return list(
-        Owed.objects.filter(
-            kind=kind,
-            department_id__in=departments,
-            computed_on=today,
-            version__status=VersionStatus.SIGNED,
-        )
+        Owed.objects.filter(kind=kind, department_id__in=departments, computed_on=today)
         .select_related(*related)
         .defer("service__version__pdf")
         .order_by("sla_id", "id")[: limit + 1]

@@ -5,9 +5,12 @@ same answer."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from agreements import signals as agreement_signals
 from agreements.models import SLAVersion
@@ -131,3 +134,11 @@ def test_signing_a_version_keeps_its_agreement_afresh(orders, org):
     health = AgreementHealth.objects.get(sla_id=sla_id)
     assert health.version_id == orders.version_id
     assert Owed.objects.filter(sla_id=sla_id, department=org.sales).exists()
+
+
+def test_the_figures_can_be_kept_by_hand(orders, org):
+    out = io.StringIO()
+    call_command("keep_figures", stdout=out)
+    assert out.getvalue().strip() == "Kept the figures of 1 agreement."
+    assert KeptDay.objects.filter(day=timezone.localdate()).exists()
+    assert AgreementHealth.objects.get(sla=orders.version.sla).computed_on == timezone.localdate()

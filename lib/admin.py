@@ -18,6 +18,6 @@ class HistoryAdmin(admin.ModelAdmin):
 
     show_full_result_count = False
     paginator = BoundedCountPaginator
-    list_per_page = 50
+    list_per_page = 25
     ordering = ["-pk"]
     actions = None

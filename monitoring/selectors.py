@@ -16,7 +16,14 @@ from agreements import selectors as agreement_selectors
 from agreements.models import SLA, SLAService, SLAVersion, VersionStatus
 from lib import paging
 from meetings.measures import Measure
-from monitoring.models import AgreementHealth, Explanation, KeptDay, Measurement, Owed
+from monitoring.models import (
+    AgreementHealth,
+    Explanation,
+    KeptDay,
+    Measurement,
+    MeasurementChange,
+    Owed,
+)
 from monitoring.periods import Period, due_periods, measured_from
 from organisation import permissions as org
 from organisation.models import Membership
@@ -185,9 +192,17 @@ def measurements_by_lineage(sla_ids: Iterable[int]) -> dict[tuple, list[Measurem
         .prefetch_related(
             Prefetch(
                 "explanations",
-                queryset=Explanation.objects.select_related("written_by", "responded_by"),
+                # In the order written (the model's own order joins up to the agreement).
+                queryset=Explanation.objects.select_related("written_by", "responded_by").order_by(
+                    "written_at", "pk"
+                ),
             ),
-            "changes__by",
+            # Only the corrections are shown (every measurement's first record is a change).
+            Prefetch(
+                "changes",
+                queryset=MeasurementChange.objects.filter(kind="corrected").select_related("by"),
+                to_attr="corrections",
+            ),
         )
         .order_by("-service__version__number", "period_start")
     )

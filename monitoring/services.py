@@ -380,37 +380,35 @@ def _owed(summaries: Iterable[selectors.SLASummary], today: dt.date) -> list[Owe
                 "computed_on": today,
             }
             for row in record.rows:
-                period = {"period_start": row.period.start, "period_end": row.period.end}
                 if row.overdue:
-                    owed.append(
-                        Owed(
-                            kind=Owed.Kind.OVERDUE,
-                            department_id=service.provider_id,
-                            **period,
-                            **common,
-                        )
-                    )
+                    kind, department, measurement = Owed.Kind.OVERDUE, service.provider_id, None
                 elif row.needs_explanation:
-                    owed.append(
-                        Owed(
-                            kind=Owed.Kind.EXPLAIN,
-                            department_id=service.provider_id,
-                            measurement=row.measurement,
-                            **period,
-                            **common,
-                        )
+                    kind, department, measurement = (
+                        Owed.Kind.EXPLAIN,
+                        service.provider_id,
+                        row.measurement,
                     )
                 elif row.awaiting_answer:
-                    owed.append(
-                        Owed(
-                            kind=Owed.Kind.ANSWER,
-                            department_id=service.recipient_id,
-                            measurement=row.measurement,
-                            explanation=row.measurement.latest_explanation,
-                            **period,
-                            **common,
-                        )
+                    kind, department, measurement = (
+                        Owed.Kind.ANSWER,
+                        service.recipient_id,  # the recipient's head answers
+                        row.measurement,
                     )
+                else:
+                    continue
+                owed.append(
+                    Owed(
+                        kind=kind,
+                        department_id=department,
+                        measurement=measurement,
+                        explanation=(
+                            measurement.latest_explanation if kind == Owed.Kind.ANSWER else None
+                        ),
+                        period_start=row.period.start,
+                        period_end=row.period.end,
+                        **common,
+                    )
+                )
     return owed
 
 

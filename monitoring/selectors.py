@@ -186,9 +186,18 @@ def lineage_key(service: SLAService) -> tuple:
 def measurements_by_lineage(sla_ids: Iterable[int]) -> dict[tuple, list[Measurement]]:
     """Every measurement of these agreements, grouped by ``lineage_key``, newest version first."""
     grouped: dict[tuple, list[Measurement]] = {}
+    sla_ids = list(sla_ids)
+    # The few services, read once (not again with each of their measurements).
+    services = {
+        service.pk: service
+        for service in SLAService.objects.filter(version__sla_id__in=sla_ids)
+        .select_related("version")
+        .defer("version__pdf")
+        .order_by()
+    }
     measurements = (
-        Measurement.objects.filter(service__version__sla_id__in=list(sla_ids))
-        .select_related("service__version", "recorded_by")
+        Measurement.objects.filter(service_id__in=list(services))
+        .select_related("recorded_by")
         .prefetch_related(
             Prefetch(
                 "explanations",
@@ -206,7 +215,8 @@ def measurements_by_lineage(sla_ids: Iterable[int]) -> dict[tuple, list[Measurem
         )
         .order_by("-service__version__number", "period_start")
     )
-    for measurement in measurements:
+    for measurement in measurements if services else []:
+        measurement.service = services[measurement.service_id]
         grouped.setdefault(lineage_key(measurement.service), []).append(measurement)
     return grouped
 

@@ -69,7 +69,8 @@ def manager_remit_ids(user: AbstractBaseUser) -> set[int] | None:
     per user object, that is per request, as ``roles_of``)."""
     if not is_manager(user):
         return set()
-    if "_org_remit_cache" not in user.__dict__:
+    # ``getattr``, not ``__dict__``: request.user is a lazy wrapper around the person.
+    if getattr(user, "_org_remit_cache", False) is False:
         ids = set(
             OrgRole.objects.filter(user=user, role=OrgRole.Role.MANAGER).values_list(
                 "remit", flat=True

@@ -361,6 +361,16 @@ def _health_changed(service: SLAService) -> None:
     transaction.on_commit(lambda: health_refresh(sla_ids=[sla_id]))
 
 
+@transaction.atomic
+def health_forget(*, sla_id: int) -> None:
+    """Mark an agreement's kept figures as not kept (when keeping them failed): its row is
+    dated never, what it owed is dropped, and today no longer counts as kept, so pages
+    work this agreement out afresh until the next ``health_refresh``."""
+    AgreementHealth.objects.filter(sla_id=sla_id).update(computed_on=dt.date.min)
+    Owed.objects.filter(sla_id=sla_id).delete()
+    KeptDay.objects.filter(day__gte=timezone.localdate()).delete()
+
+
 def health_name(sla: SLA) -> str:
     """What the overview sorts an agreement by within equal figures: its departments' names."""
     meeting = sla.meeting

@@ -142,3 +142,21 @@ def test_the_figures_can_be_kept_by_hand(orders, org):
     assert out.getvalue().strip() == "Kept the figures of 1 agreement."
     assert KeptDay.objects.filter(day=timezone.localdate()).exists()
     assert AgreementHealth.objects.get(sla=orders.version.sla).computed_on == timezone.localdate()
+
+
+def test_if_keeping_fails_after_a_signing_the_page_works_it_out(orders, org, monkeypatch):
+    today = timezone.localdate()
+    services.health_refresh(today=today)
+    sla_id = orders.version.sla_id
+
+    def broken(**kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(services, "health_refresh", broken)
+    agreement_signals.version_signed.send(sender=SLAVersion, version_id=orders.version_id)
+
+    assert not KeptDay.objects.filter(day=today).exists()
+    assert not Owed.objects.filter(sla_id=sla_id).exists()
+    assert AgreementHealth.objects.get(sla_id=sla_id).computed_on == dt.date.min
+    # What the page shows is worked out, so nothing owed is lost.
+    assert attention_for(org.sean, today, limit=5).overdue

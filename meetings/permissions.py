@@ -79,7 +79,7 @@ def forget_meeting_role(user: AbstractBaseUser, meeting: Meeting) -> None:
     cache = getattr(user, "_meeting_role_cache", None)
     if cache is not None:
         cache.pop(meeting.pk, None)
-    user.__dict__.pop("_org_memberships_cache", None)
+    org.forget_memberships(user)
 
 
 def can_view_meeting(user: AbstractBaseUser, meeting: Meeting) -> bool:

@@ -9,6 +9,7 @@ helpers (usually through a scoped fetch helper that raises
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
 from organisation.models import Department, Membership, OrgRole
@@ -49,6 +50,13 @@ def memberships_of(user: AbstractBaseUser) -> dict[int, Membership]:
         cached = {m.department_id: m for m in memberships.order_by("department__name")}
         user._org_memberships_cache = cached
     return cached
+
+
+def forget_memberships(user: AbstractBaseUser) -> None:
+    """Drop the memberships read for this person, so the next ``memberships_of`` reads
+    them afresh (``delattr`` reaches through request.user's lazy wrapper)."""
+    with contextlib.suppress(AttributeError):
+        delattr(user, "_org_memberships_cache")
 
 
 def membership_in(user: AbstractBaseUser, department: Department) -> Membership | None:

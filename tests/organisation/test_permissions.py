@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
+from django.utils.functional import SimpleLazyObject
 
 from meetings import permissions as meeting_permissions
 from meetings.models import Step
 from meetings.rules import Role
 from organisation import permissions as org_permissions
-from organisation.models import OrgRole
+from organisation.models import Membership, OrgRole
 from tests.factories import give_role, make_meeting, make_user
 
 
@@ -202,3 +203,23 @@ def test_anonymous_can_neither_see_nor_edit(org, meeting) -> None:
 
     assert not meeting_permissions.can_view_need_list(AnonymousUser(), finance_list)
     assert not meeting_permissions.can_edit_need_list(AnonymousUser(), finance_list)
+
+
+def test_read_once_a_request_and_forgotten_through_the_lazy_wrapper(org, meeting):
+    # request.user is a lazy wrapper: the caches live on the person inside it, and a
+    # service that re-reads someone's part inside its lock must really read it afresh.
+    person = fresh(org.fergus)
+    lazy = SimpleLazyObject(lambda: person)
+    assert meeting_permissions.meeting_role(lazy, meeting) == Role.MEMBER_A
+    Membership.objects.filter(user=org.fergus, department=org.finance).delete()  # leaves
+    assert meeting_permissions.meeting_role(lazy, meeting) == Role.MEMBER_A  # read once
+    meeting_permissions.forget_meeting_role(lazy, meeting)
+    assert meeting_permissions.meeting_role(lazy, meeting) is None
+
+
+def test_a_managers_remit_is_read_once_through_the_lazy_wrapper(org, django_assert_num_queries):
+    person = fresh(org.margaret)
+    lazy = SimpleLazyObject(lambda: person)
+    first = org_permissions.manager_remit_ids(lazy)
+    with django_assert_num_queries(0):
+        assert org_permissions.manager_remit_ids(lazy) == first

@@ -103,7 +103,8 @@ def performance_context(request: HttpRequest, sla: SLA, **extra: Any) -> dict[st
                     _row_forms(row, record, can_record, can_respond) for row in reversed(shown)
                 ],
                 "hidden": len(record.rows) - len(shown),
-                "every_period": every_period,
+                # Showing every period of a record long enough to be cut: offer the short one.
+                "can_shorten": every_period and len(record.rows) > selectors.PERIODS_SHOWN,
                 "can_record": can_record,
                 "can_respond": can_respond,
             }

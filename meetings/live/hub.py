@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from asgiref.sync import sync_to_async
-from django.db import connections
+from django.db import DatabaseError, connections
 
 from meetings.live import brokers, rendering
 
@@ -442,6 +442,7 @@ class Hub:
         def close() -> None:
             with contextlib.suppress(threading.BrokenBarrierError):
                 barrier.wait()  # one job per thread
+            _unname_connection()
             connections.close_all()
 
         jobs = [self._executor.submit(close) for _ in range(WORKERS)]
@@ -481,6 +482,24 @@ def _name_connection() -> None:
             name = f"{brokers.WORKER_NAME} {os.getpid()}"
             cursor.execute("SELECT set_config('application_name', %s, false)", [name])
         conn._live_named = conn.connection
+
+
+def _unname_connection() -> None:
+    """Take this worker's label off its session before the session goes back.
+
+    With a connection pool, closing hands the session back to the pool, and a
+    request would otherwise carry on under the live worker's name.
+    """
+    conn = connections["default"]
+    if conn.vendor != "postgresql" or conn.connection is None:
+        return
+    if getattr(conn, "_live_named", None) is conn.connection:
+        try:
+            with conn.cursor() as cursor:
+                cursor.execute("RESET application_name")
+        except DatabaseError:  # a broken session is dropped, not handed back
+            logger.debug("Could not reset a live worker's session name", exc_info=True)
+    conn._live_named = None
 
 
 _hub: Hub | None = None

@@ -655,6 +655,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "meeting": meeting,
         "chair": chair_person(meeting),
         "audience": str(role) if role else "observer",
+        "is_chair": rules.is_chair(role, meeting),
         "live_seq": seq,
         "regions": {
             name: mark_safe(html.replace(CSRF_PLACEHOLDER, token)) for name, html in regions.items()

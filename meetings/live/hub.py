@@ -49,6 +49,7 @@ class Viewer:
 
     user_id: int
     audience: str
+    chairs: bool = False  # the meeting's chair also sees who is connected
 
 
 @dataclass(eq=False)
@@ -213,7 +214,7 @@ class Room:
                 self.offer(subscriber, delivery)
 
     async def _deliver_presence(self) -> None:
-        watching = [s for s in self.subscribers if s.viewer.audience == "facilitator"]
+        watching = [s for s in self.subscribers if s.viewer.chairs]
         if not watching:
             return
         html = await self.hub.run(self.hub.render_presence, self.meeting_id)

@@ -30,7 +30,12 @@ def _admit(request: HttpRequest, pk: int) -> Viewer:
         raise Http404("No such exchange.")
     if not permissions.can_view_meeting(user, meeting):
         raise PermissionDenied("You are not part of this exchange.")
-    return Viewer(user.pk, rendering.audience_for(user, meeting) or "observer")
+    role = permissions.meeting_role(user, meeting)
+    return Viewer(
+        user.pk,
+        rendering.audience_for(user, meeting) or "observer",
+        chairs=permissions.is_chair(role, meeting),
+    )
 
 
 def _after(request: HttpRequest) -> int | None:
@@ -75,7 +80,7 @@ async def stream(
         if room.seq is None:
             room.seq = plan.last
             room.poke()  # anything committed since the read above
-        if viewer.audience == "facilitator":
+        if viewer.chairs:
             room.presence_dirty = True
             room.poke()
         if plan.reload:

@@ -13,6 +13,7 @@ from meetings.live import hub as live_hub
 from meetings.live import status as live
 from meetings.live import views as live_views
 from meetings.live.brokers import APPLICATION_NAME
+from tests.factories import make_meeting
 from tests.meetings.live_fakes import add_events, install_fake_page
 from tests.meetings.sse import AsgiStream, in_thread, run_async
 
@@ -319,6 +320,30 @@ def test_heads_and_members_do_not_get_the_presence_region(meeting, org, page):
         return messages
 
     assert run(scenario()) == []
+
+
+def test_a_head_who_chairs_sees_who_is_connected(org, page):
+    """With no facilitator, the head of A chairs: the presence list goes to them."""
+    meeting = make_meeting(
+        department_a=org.finance, department_b=org.sales, facilitator=None, created_by=org.fiona
+    )
+
+    async def scenario():
+        fiona = await AsgiStream(url(meeting), user=org.fiona).open()
+        alone = await fiona.next()
+        sam = await AsgiStream(url(meeting), user=org.sam).open()
+        joined = await fiona.next()
+        sams_messages = await sam.messages_until_quiet()
+        await sam.close()
+        await fiona.close()
+        return alone, joined, sams_messages
+
+    alone, joined, sams_messages = run(scenario())
+    assert alone.event == joined.event == "presence"
+    assert "Fiona Marsh" in alone.json["regions"]["presence"]
+    assert "Samira Okafor" in joined.json["regions"]["presence"]
+    assert "Head of Sales" in joined.json["regions"]["presence"]
+    assert sams_messages == []
 
 
 def test_a_screen_too_slow_to_keep_up_is_cut_off_to_reconnect(meeting, org, page, monkeypatch):

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from meetings.models import Step
+from tests.factories import make_meeting
 from tests.meetings.helpers import drive_to
 
 
@@ -84,3 +85,15 @@ def test_preparation_shows_readiness_and_the_difficult_flag_to_the_facilitator(
     assert "Likely to be difficult" in priya and "Old wounds" in priya
     assert "Likely to be difficult" not in fiona and "Old wounds" not in fiona
     assert "Need list private until presented" in fiona
+
+
+def test_whoever_chairs_sees_who_is_connected_and_no_one_else(meeting, org, as_user):
+    """The presence list is the chair's: the facilitator, or the head of A with none."""
+    assert 'id="region-presence"' in as_user(org.priya).get(url(meeting)).readable
+    assert 'id="region-presence"' not in as_user(org.fiona).get(url(meeting)).readable
+
+    chaired = make_meeting(
+        department_a=org.finance, department_b=org.sales, facilitator=None, created_by=org.fiona
+    )
+    assert 'id="region-presence"' in as_user(org.fiona).get(url(chaired)).readable
+    assert 'id="region-presence"' not in as_user(org.sam).get(url(chaired)).readable

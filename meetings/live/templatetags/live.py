@@ -7,7 +7,7 @@ register = template.Library()
 
 @register.inclusion_tag("meetings/live/presence.html")
 def live_presence(meeting) -> dict:
-    """Who has this meeting open right now (the facilitator's console)."""
+    """Who has this meeting open right now (for the chair: the facilitator, or the head of A)."""
     return {"present": status.presence(meeting.pk, meeting)}
 
 

@@ -97,3 +97,21 @@ def burst(
 ) -> Burst:
     """``requests`` GETs of ``path`` over ``concurrency`` connections, timed as a whole."""
     return asyncio.run(_burst(port, path, headers or {}, requests, concurrency, expect))
+
+
+def browser_cookies(user, path: str = "/") -> dict[str, str]:
+    """The headers of a returning browser signed in as ``user``: its session cookie and
+    the CSRF cookie the first page gave it (``path``). Without the CSRF cookie, every
+    page with a form would mint a new one on each request, as it does only once for a
+    real browser."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    client.get(path)
+    names = (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
+    cookie = "; ".join(
+        f"{name}={client.cookies[name].value}" for name in names if name in client.cookies
+    )
+    return {"Cookie": cookie}

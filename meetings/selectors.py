@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection
 from django.db.models import (
     CharField,
     OuterRef,
@@ -90,20 +91,42 @@ def with_everything(meeting: Meeting) -> Meeting:
 
 
 def meeting_for_page(pk: int) -> QuerySet[Meeting]:
-    """The meeting as its page's permission checks need it, with what its regions depend on.
+    """The meeting as its page's permission checks need it: its departments and facilitator.
 
-    One query: the departments and facilitator, and ``page_version``: every change
-    to a meeting is recorded as an event, so its latest event (number and time)
-    stands for all of them; an escalation moves on in its own app, so the state of
-    each escalated request is part of it too (in no set order: SQLite cannot order
-    an aggregate; another order only costs a rendering). The query is built once per
-    process (building its subqueries cost more than running it) and filtered per page.
+    What its regions depend on is read apart, first (``page_version``): joined to this
+    query, it made this one cost more to build than the two cost to run.
     """
-    return _page_queryset().filter(pk=pk)
+    return Meeting.objects.select_related("department_a", "department_b", "facilitator").filter(
+        pk=pk
+    )
+
+
+_SOME_MEETING = -1  # stands for the meeting's id in the version query, built once
+
+
+def page_version(meeting_id: int) -> tuple:
+    """What the meeting page's regions depend on, read fresh in one small query.
+
+    Every change to a meeting is recorded as an event, so its latest event (number and
+    time) stands for all of them; an escalation moves on in its own app, so the state of
+    each escalated request is part of it too (in no set order: SQLite cannot order an
+    aggregate; another order only costs a rendering). Building the query costs more than
+    running it, so it is built once per process and run with this meeting's id.
+
+    Read it before the meeting: then what is rendered from the meeting is never older
+    than the version it is kept under.
+    """
+    sql, built_with, position = _version_query(connection.vendor)
+    params = [*built_with[:position], meeting_id, *built_with[position + 1 :]]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    latest_seq, latest_at, states = row if row else (None, None, None)
+    return (latest_seq or 0, latest_at, states or "")
 
 
 @functools.cache
-def _page_queryset() -> QuerySet[Meeting]:
+def _version_query(vendor: str) -> tuple[str, tuple, int]:
     latest = Event.objects.filter(meeting=OuterRef("pk")).order_by("-seq")
     escalations = (
         NeedItem.objects.filter(need_list__meeting=OuterRef("pk"), status=ItemStatus.ESCALATED)
@@ -117,18 +140,21 @@ def _page_queryset() -> QuerySet[Meeting]:
         )
         .values("states")
     )
-    return Meeting.objects.select_related(
-        "department_a", "department_b", "facilitator", "current_item"
-    ).annotate(
-        latest_seq=Subquery(latest.values("seq")[:1]),
-        latest_at=Subquery(latest.values("at")[:1]),
-        escalation_states=Subquery(escalations),
+    query = (
+        Meeting.objects.filter(pk=_SOME_MEETING)
+        .order_by()
+        .annotate(
+            latest_seq=Subquery(latest.values("seq")[:1]),
+            latest_at=Subquery(latest.values("at")[:1]),
+            escalation_states=Subquery(escalations),
+        )
+        .values_list("latest_seq", "latest_at", "escalation_states")
     )
-
-
-def page_version(meeting: Meeting) -> tuple:
-    """What the page's regions depend on (see ``meeting_for_page``, which loads it)."""
-    return (meeting.latest_seq or 0, meeting.latest_at, meeting.escalation_states or "")
+    sql, params = query.query.sql_with_params()
+    params = list(params)
+    if params.count(_SOME_MEETING) != 1:
+        raise RuntimeError("The meeting's id must appear exactly once in the version query.")
+    return sql, tuple(params), params.index(_SOME_MEETING)
 
 
 def meetings_for_user(user: AbstractBaseUser) -> QuerySet[Meeting]:

@@ -12,11 +12,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
@@ -26,6 +24,7 @@ from meetings import forms, permissions, rules, selectors, services, words
 from meetings.measures import Direction, Frequency, Kind, TimeUnit
 from meetings.models import Meeting, Move, NeedItem, NeedList, Step
 from meetings.rules import Role, RuleError
+from meetings.templatetags.meeting_tags import CSRF_PLACEHOLDER, compact
 from organisation import permissions as org
 from organisation.people import display_name
 
@@ -600,32 +599,33 @@ def render_regions_many(meeting_id: int, audiences: list[str]) -> dict[str, dict
             meeting_id, _role_for_audience(audience), meeting=meeting, live_render=True
         )
         rendered[audience] = {
-            name: render_to_string(f"meetings/meeting.html#{name}", context) for name in REGIONS
+            name: compact(render_to_string(f"meetings/meeting.html#{name}", context))
+            for name in REGIONS
         }
     return rendered
 
 
 # --- the page's regions, kept per audience until the meeting changes --------------------
 
-CSRF_PLACEHOLDER = "csrf-token-placeholder-00000000000000000000000000000000000000000"
 PAGE_REGIONS_KEPT = 60  # (meeting, audience) renderings kept in each server process
 _page_regions: OrderedDict[tuple[int, str], tuple[tuple, int, dict[str, str]]] = OrderedDict()
 _page_regions_lock = threading.Lock()
 
 
-def page_regions(meeting: Meeting, role: Role | None) -> tuple[dict[str, str], int]:
+def page_regions(meeting: Meeting, role: Role | None, version: tuple) -> tuple[dict[str, str], int]:
     """The page's live regions for whoever plays ``role``, and the event they show.
 
     What a region shows depends only on the meeting and the audience (the same
     rendering goes to every live screen of that audience), so one rendering per
     audience serves everyone until the meeting changes (``selectors.page_version``).
     The forms' CSRF tokens are a placeholder here; ``meeting_detail`` puts in the
-    reader's own. ``meeting`` comes from ``selectors.meeting_for_page``. Should a
+    reader's own. ``version`` is ``selectors.page_version``, read before ``meeting``
+    (so that nothing rendered is older than the version it is kept under). Should a
     region ever show something to one person and not to another of the same
     audience, that must become part of the key (and of the live screens' audience).
     """
     audience = str(role) if role else "observer"
-    key, version = (meeting.pk, audience), selectors.page_version(meeting)
+    key = (meeting.pk, audience)
     with _page_regions_lock:
         kept = _page_regions.get(key)
         if kept is not None and kept[0] == version:
@@ -633,7 +633,10 @@ def page_regions(meeting: Meeting, role: Role | None) -> tuple[dict[str, str], i
             return kept[2], kept[1]
     full = load_meeting(meeting.pk, meeting)
     context = meeting_context(meeting.pk, role, meeting=full, csrf_token=CSRF_PLACEHOLDER)
-    regions = {name: render_to_string(f"meetings/meeting.html#{name}", context) for name in REGIONS}
+    regions = {
+        name: compact(render_to_string(f"meetings/meeting.html#{name}", context))
+        for name in REGIONS
+    }
     seq = full.recent_events[0].seq if full.recent_events else 0
     with _page_regions_lock:
         _page_regions[key] = (version, seq, regions)
@@ -647,19 +650,17 @@ def page_regions(meeting: Meeting, role: Role | None) -> tuple[dict[str, str], i
 @require_GET
 @vary_on_headers("HX-Request")
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    version = selectors.page_version(pk)
     meeting = get_meeting_for(request.user, pk, queryset=selectors.meeting_for_page(pk))
     role = permissions.meeting_role(request.user, meeting)
-    regions, seq = page_regions(meeting, role)
-    token = get_token(request)
+    regions, seq = page_regions(meeting, role, version)
     context = {
         "meeting": meeting,
         "chair": chair_person(meeting),
         "audience": str(role) if role else "observer",
         "is_chair": rules.is_chair(role, meeting),
         "live_seq": seq,
-        "regions": {
-            name: mark_safe(html.replace(CSRF_PLACEHOLDER, token)) for name, html in regions.items()
-        },
+        "regions": regions,  # each with its forms' CSRF token put in by the template
     }
     template = "meetings/meeting.html#live" if request.htmx else "meetings/meeting.html"
     return render(request, template, context)

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from bench import scenario
 from escalation import services as escalation_services
-from meetings import rules, services, views
+from meetings import rules, selectors, services, views
 from meetings.models import Meeting, NeedItem, Step
 
 AUDIENCES = ["priya", "fiona", "fergus", "sam", "sean", "margaret"]
@@ -61,6 +61,32 @@ def test_the_kept_page_changes_with_the_meeting(org, as_user):
     after = client.get(url).readable
     heading = f'class="stage__step">{rules.step_label(meeting)}</h2>'
     assert heading in after and heading not in first
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("moment", ["before", "after"])
+def test_a_move_while_the_page_is_read_is_never_kept_stale(org, as_user, monkeypatch, moment):
+    """The page reads what its regions depend on and the meeting apart: a move committed
+    just before or just after the version is read shows on the next load at the latest."""
+    meeting = played(org, 4)
+    client = as_user(org.priya)
+    url = reverse("meetings:detail", args=[meeting.pk])
+    client.get(url)
+    read_version = selectors.page_version
+
+    def someone_moves(meeting_id):
+        monkeypatch.setattr(selectors, "page_version", read_version)
+        if moment == "after":
+            version = read_version(meeting_id)
+        services.meeting_advance(meeting=meeting, by=org.priya)  # on to "A responds"
+        return version if moment == "after" else read_version(meeting_id)
+
+    monkeypatch.setattr(selectors, "page_version", someone_moves)
+    client.get(url)
+    later = client.get(url).readable
+    meeting.refresh_from_db()
+    assert meeting.step == Step.A_RESPONDS
+    assert f'class="stage__step">{rules.step_label(meeting)}</h2>' in later
 
 
 @pytest.mark.django_db

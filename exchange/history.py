@@ -166,6 +166,9 @@ def generate(
         log,
     )
     name_of = {d.pk: d.name for d in departments}
+    # The n-th exchange made (from 1), not its id: ids depend on what the database held
+    # before, and the history must come out the same every time.
+    number_of = {m.pk: n for n, m in enumerate(meetings, start=1)}
     items = []
     for need_list in lists:
         meeting = need_list.meeting
@@ -174,7 +177,7 @@ def generate(
             agreed = meeting.step == Step.CLOSED and k < (3 if side_a else 2)
             if meeting.step == Step.CLOSED:
                 status = ItemStatus.AGREED if agreed else ItemStatus.WITHDRAWN
-                if k == 4 and side_a and meeting.pk % 20 == 0:
+                if k == 4 and side_a and number_of[meeting.pk] % 20 == 0:
                     status = ItemStatus.ESCALATED
             else:
                 status = ItemStatus.AWAITING_RESPONSE

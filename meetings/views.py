@@ -618,11 +618,12 @@ def page_regions(meeting: Meeting, role: Role | None, version: tuple) -> tuple[d
     What a region shows depends only on the meeting and the audience (the same
     rendering goes to every live screen of that audience), so one rendering per
     audience serves everyone until the meeting changes (``selectors.page_version``).
-    The forms' CSRF tokens are a placeholder here; ``meeting_detail`` puts in the
-    reader's own. ``version`` is ``selectors.page_version``, read before ``meeting``
-    (so that nothing rendered is older than the version it is kept under). Should a
-    region ever show something to one person and not to another of the same
-    audience, that must become part of the key (and of the live screens' audience).
+    The forms' CSRF tokens are a placeholder here; the page's template puts in the
+    reader's own (``with_csrf``). ``version`` is ``selectors.page_version``, read
+    before ``meeting`` (so that nothing rendered is older than the version it is kept
+    under). Should a region ever show something to one person and not to another of
+    the same audience, that must become part of the key (and of the live screens'
+    audience).
     """
     audience = str(role) if role else "observer"
     key = (meeting.pk, audience)

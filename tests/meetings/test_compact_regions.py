@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from bench import scenario
+from meetings import views
 from meetings.models import Step
 from meetings.templatetags.meeting_tags import compact
 
@@ -36,3 +37,7 @@ def test_the_meeting_page_reads_the_same_and_is_smaller(org, as_user):
     assert response.status_code == 200
     assert "\n    \n" not in html[html.index('id="meeting-live"') :]
     assert "Finance request 2: signed order forms" in response.readable
+    # The live updates' regions go out the same way.
+    for region in views.render_regions(meeting.pk, "facilitator").values():
+        assert compact(region) == region
+        assert "\n    \n" not in region
